@@ -1,0 +1,32 @@
+"""The central table of check codes (one line per code, as ruff's codes table).
+
+The table lets a rule file's ``[checks]`` and ``--select``/``--ignore`` be
+validated without importing any check family: an image run must never pay for
+jieba. Each code's check lives in its family's module; a test keeps the two in
+step. Codes are a family prefix and three digits, grouped by tens; a retired
+code stays here, marked retired, and is never reused.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CODES", "CODE_PATTERN", "FAMILIES", "family_of"]
+
+CODE_PATTERN = re.compile(r"^(FILE|TITLE|IMG|SKU|SLOT)\d{3}$")
+
+#: Family prefix → the module that defines its checks (imported on demand).
+FAMILIES: dict[str, str] = {
+    "FILE": "listingkit.files.checks",
+}
+
+#: Code → kebab-case name.
+CODES: dict[str, str] = {
+    "FILE001": "file-unreadable",
+    "FILE002": "file-empty",
+}
+
+
+def family_of(code: str) -> str:
+    """``"TITLE001"`` → ``"TITLE"``."""
+    return code.rstrip("0123456789")

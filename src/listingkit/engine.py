@@ -1,0 +1,67 @@
+"""Run checks over subjects and stamp their hits into findings.
+
+The engine, not the check, decides a finding's severity: the rule file's
+``[checks]`` level if it sets one, else the check's default, lowered to a
+warning when the number applied has evidence grade B or C.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from listingkit.findings import Finding, Hit, Location, Report, Severity
+from listingkit.registry import CheckSpec, Selection, checks_for
+from listingkit.ruleset.loader import Rules
+from listingkit.subjects import file_subject, walk_files
+
+__all__ = ["active_checks", "check_files", "stamp"]
+
+_GRADE_CAP = {"A": Severity.ERROR, "B": Severity.WARNING, "C": Severity.WARNING}
+
+
+def stamp(spec: CheckSpec, hit: Hit, path: str, rules: Rules) -> Finding:
+    """Turn a check's hit into a finding with code, severity and source."""
+    source = None
+    severity = spec.severity
+    if hit.rule_key is not None:
+        fact = rules.fact(hit.rule_key)
+        source = fact.citation()
+        cap = _GRADE_CAP.get(fact.grade or "A", Severity.ERROR)
+        severity = min(severity, cap, key=lambda s: s.rank)
+    level = rules.check_level(spec.code, spec.name)
+    if level is not None and level != "off":
+        severity = Severity(level)
+    location = Location(path, row=hit.row, column=hit.column, span=hit.span)
+    return Finding(location, spec.code, spec.name, severity, hit.message, hit.hint, source, hit.data)
+
+
+def active_checks(subject: str, rules: Rules, selection: Selection) -> list[CheckSpec]:
+    """The selected checks for a kind of subject, less those the rule file turns off."""
+    return [
+        spec
+        for spec in checks_for(subject, selection.codes())
+        if rules.check_level(spec.code, spec.name) != "off"
+    ]
+
+
+def _run(specs: Sequence[CheckSpec], subject: Any, path: str, rules: Rules) -> list[Finding]:
+    return [stamp(spec, hit, path, rules) for spec in specs for hit in spec.run(subject, rules)]
+
+
+def check_files(
+    paths: Iterable[str | os.PathLike[str]],
+    rules: Rules,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> Report:
+    """Check every file under ``paths`` (folders walked recursively)."""
+    selection = Selection(tuple(select), tuple(ignore))
+    specs = active_checks("file", rules, selection)
+    report = Report(rules.platform)
+    for path, display in walk_files(paths):
+        report.subjects.append(display)
+        report.extend(_run(specs, file_subject(path, display), display, rules))
+    return report

@@ -1,0 +1,53 @@
+"""Exceptions that stop a whole run.
+
+A problem with one input file is not an exception: it becomes a ``FILE``
+finding and the batch goes on. These are for what makes the run impossible::
+
+    ListingkitError              anything that stops a run; the CLI exits 2
+     ├── RuleFileError           one or more problems in a rule file (CONF0xx)
+     ├── UsageError              bad command-line arguments or options
+     └── InputError              a path that does not exist, an unreadable input
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["InputError", "ListingkitError", "RuleFileError", "RuleProblem", "UsageError"]
+
+
+class ListingkitError(Exception):
+    """Base class: the message is one line an operator can act on."""
+
+
+class UsageError(ListingkitError):
+    """The command line asks for something that does not exist."""
+
+
+class InputError(ListingkitError):
+    """A path the run needs is missing or cannot be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleProblem:
+    """One problem in a rule file, located by file, line and key path."""
+
+    code: str
+    file: str
+    line: int | None
+    key: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        key = f" {self.key}:" if self.key else ""
+        return f"{where}:{key} {self.message} [{self.code}]"
+
+
+class RuleFileError(ListingkitError):
+    """All problems found in a rule file (and the files it extends), one per line."""
+
+    def __init__(self, problems: Sequence[RuleProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,1 @@
+"""The FILE family: input files that cannot be used at all."""

@@ -1,0 +1,61 @@
+"""FILE0xx: a file every other check would trip over.
+
+A file that cannot be read is reported here and the batch goes on; the other
+families never see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from listingkit.findings import Hit
+from listingkit.registry import check
+from listingkit.ruleset.loader import Rules
+from listingkit.subjects import FileSubject
+
+__all__ = ["file_empty", "file_unreadable"]
+
+
+@check("FILE001", "file-unreadable", subject="file")
+def file_unreadable(subject: FileSubject, rules: Rules) -> Iterator[Hit]:
+    """文件无法读取。
+
+    ## 检查什么
+    文件能否打开并读出内容：断开的快捷方式（符号链接）、没有读取权限、
+    被其他程序锁住或磁盘出错时都会报告。
+
+    ## 为什么
+    读不出的文件既无法检查，也无法上传；它通常是复制中断或链接失效留下的。
+
+    ## 示例
+    Okay: 主图/01.jpg（正常文件）
+    FILE001: 主图/02.jpg → 指向已删除文件的链接
+    """
+    if subject.error is not None:
+        yield Hit(
+            f"无法读取文件：{subject.error}",
+            hint="确认文件存在并有读取权限，或重新导出、复制这个文件",
+            data={"reason": subject.error},
+        )
+
+
+@check("FILE002", "file-empty", subject="file")
+def file_empty(subject: FileSubject, rules: Rules) -> Iterator[Hit]:
+    """文件是空的（0 字节）。
+
+    ## 检查什么
+    文件大小是否为 0 字节。
+
+    ## 为什么
+    空文件多半是导出失败或复制中断的结果，上传时会被拒绝，也会占住正确文件的名字。
+
+    ## 示例
+    Okay: 详情/01.jpg（有内容）
+    FILE002: 详情/02.jpg（0 字节）
+    """
+    if subject.error is None and subject.size == 0:
+        yield Hit(
+            "文件大小为 0 字节",
+            hint="重新导出或重新复制这个文件",
+            data={"actual": 0, "unit": "byte"},
+        )

@@ -1,0 +1,188 @@
+"""The one result model every check and every output format shares.
+
+A check yields :class:`Hit` objects (what it measured, no code, no severity).
+The engine turns each hit into a :class:`Finding` by stamping the check's code
+and name, the severity the rule file asks for, and the source of the number
+that was applied. A :class:`Report` holds the findings of one run and decides
+the exit status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from listingkit.status import EXIT_FINDINGS, EXIT_OK
+
+__all__ = ["SCHEMA_VERSION", "Finding", "Hit", "Location", "Report", "Severity"]
+
+#: Version of the JSON shape produced by :meth:`Report.to_dict`.
+SCHEMA_VERSION = 1
+
+
+class Severity(StrEnum):
+    """How serious a finding is; ordered info < warning < error."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @property
+    def label(self) -> str:
+        """The Chinese word operators see."""
+        return _LABEL[self]
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+_LABEL = {Severity.INFO: "提示", Severity.WARNING: "警告", Severity.ERROR: "错误"}
+
+
+def _frozen(data: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding is: a file, and inside it a sheet cell or a title span."""
+
+    path: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    span: tuple[int, int] | None = None
+
+    def sort_key(self) -> tuple[str, str, int, int, int]:
+        start, end = self.span or (0, 0)
+        return (self.path, self.sheet or "", self.row or 0, start, end)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "span": list(self.span) if self.span else None,
+        }
+
+    def __str__(self) -> str:
+        text = self.path
+        if self.sheet:
+            text += f"[{self.sheet}]"
+        if self.row is not None:
+            text += f":{self.row}"
+        if self.column:
+            text += f":{self.column}"
+        if self.span:
+            text += f"@{self.span[0]}-{self.span[1]}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a check yields: a measurement that breaks a rule, in Chinese.
+
+    ``rule_key`` names the rule-file value that was applied (for example
+    ``"images.main.max_bytes"``); the engine looks up its source and evidence
+    grade from it.
+    """
+
+    message: str
+    hint: str | None = None
+    rule_key: str | None = None
+    span: tuple[int, int] | None = None
+    row: int | None = None
+    column: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", _frozen(self.data))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem, fully described: what the outputs render."""
+
+    location: Location
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    hint: str | None = None
+    source: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", _frozen(self.data))
+
+    def sort_key(self) -> tuple[tuple[str, str, int, int, int], str, str]:
+        return (self.location.sort_key(), self.code, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": str(self.severity),
+            "location": self.location.to_dict(),
+            "message": self.message,
+            "hint": self.hint,
+            "source": self.source,
+            "data": dict(self.data),
+        }
+
+
+@dataclass
+class Report:
+    """The findings of one run, the subjects it checked, and the platform."""
+
+    platform: str
+    findings: list[Finding] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.findings.sort(key=Finding.sort_key)
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        self.findings.extend(findings)
+        self.findings.sort(key=Finding.sort_key)
+
+    def worst(self) -> Severity | None:
+        """The most serious severity found, or None for a clean report."""
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
+        """1 when any finding is at or above ``fail_on``, else 0."""
+        worst = self.worst()
+        if worst is not None and worst.rank >= fail_on.rank:
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+    def by_path(self) -> dict[str, list[Finding]]:
+        """Findings grouped per file, files in sorted order."""
+        groups: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            groups.setdefault(finding.location.path, []).append(finding)
+        return groups
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON output and the script API share this shape."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "platform": self.platform,
+            "subjects": list(self.subjects),
+            "summary": {
+                "subjects": len(self.subjects),
+                "findings": len(self.findings),
+                **{str(s): self.count(s) for s in Severity},
+            },
+            "findings": [f.to_dict() for f in self.findings],
+        }

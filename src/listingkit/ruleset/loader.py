@@ -1,0 +1,603 @@
+"""Load a rule file: follow ``extends``, merge, validate once, remember provenance.
+
+The steps, each collecting problems instead of stopping at the first:
+
+1. read every file of the ``extends`` chain (unreadable, not UTF-8, TOML
+   syntax, unknown platform, cycle);
+2. per file, give every fact it sets the source it names (a fact without one
+   is a problem: a store's number must not be cited with the platform's
+   source);
+3. merge base first: tables merge deeply, values and lists replace,
+   ``extend_<key>`` appends, ``[checks]`` merges per code; every key
+   remembers the file and line that set it;
+4. validate the merged data with the pydantic models, then check that every
+   named source exists and every code under ``[checks]`` is known.
+
+All problems are raised together as one :class:`RuleFileError`.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from listingkit.codes import CODES
+from listingkit.errors import RuleFileError, RuleProblem, UsageError
+from listingkit.ruleset.builtin import builtin_names, builtin_path, rules_dir
+from listingkit.ruleset.locate import KeyLines, KeyPath, line_of, scan_key_lines
+from listingkit.ruleset.models import (
+    SOURCED_TABLES,
+    ImageSpec,
+    ImagesSpec,
+    NamingSpec,
+    PlatformRules,
+    ScheduleSpec,
+    Source,
+    Sourced,
+    TitleSpec,
+    UnitWeights,
+)
+
+__all__ = [
+    "STORE_FILE",
+    "FactInfo",
+    "Origin",
+    "Rules",
+    "find_store_file",
+    "load_rules",
+    "resolve_rules",
+]
+
+STORE_FILE = "listingkit.toml"
+EXTEND_PREFIX = "extend_"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The file and line that set a value."""
+
+    file: str
+    line: int | None
+
+    def __str__(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class FactInfo:
+    """One platform fact as resolved: value, source, grade and where it was set."""
+
+    key: str
+    value: Any
+    source_name: str | None
+    source: Source | None
+    origin: Origin | None
+
+    @property
+    def grade(self) -> str | None:
+        return self.source.grade if self.source else None
+
+    @property
+    def is_set(self) -> bool:
+        """False when the value is the model's default or missing altogether."""
+        return self.origin is not None
+
+    def citation(self) -> str | None:
+        """``淘宝发布页配置（GitHub …，2024-12，A 级）`` — for findings."""
+        if self.source is None:
+            return None
+        details = [d for d in (self.source.where, self.source.seen) if d]
+        details.append(f"{self.source.grade} 级")
+        return f"{self.source.title}（{'，'.join(details)}）"
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Validated rules of one platform (and store), with provenance."""
+
+    model: PlatformRules
+    files: tuple[str, ...]
+    provenance: Mapping[KeyPath, Origin] = field(repr=False)
+
+    @property
+    def platform(self) -> str:
+        return self.model.platform
+
+    @property
+    def display_name(self) -> str:
+        return self.model.display_name
+
+    def origin(self, key: str) -> Origin | None:
+        return self.provenance.get(tuple(key.split(".")))
+
+    def fact(self, key: str) -> FactInfo:
+        """The fact at a dotted key such as ``images.main.max_bytes``."""
+        *table_path, name = key.split(".")
+        table: Any = self.model
+        for part in table_path:
+            table = getattr(table, part, None) if table is not None else None
+        if not isinstance(table, Sourced) or name not in type(table).fact_fields():
+            raise KeyError(f"{key} is not a fact of the rule-file schema")
+        value = getattr(table, name)
+        origin = self.origin(key)
+        source_name = table.source_of(name) if origin is not None else None
+        source = self.model.sources.get(source_name) if source_name else None
+        return FactInfo(key, value, source_name, source, origin)
+
+    def facts(self) -> Iterator[FactInfo]:
+        """Every fact field of every table present, set or not."""
+        for prefix, table in self.model.sourced_tables():
+            for name in type(table).fact_fields():
+                yield self.fact(f"{prefix}.{name}")
+
+    def check_level(self, code: str, name: str) -> str | None:
+        """The level ``[checks]`` sets for a check (by code or name), if any."""
+        return self.model.checks.get(code) or self.model.checks.get(name)
+
+
+# --------------------------------------------------------------------------
+# Reading
+
+
+@dataclass
+class _RawFile:
+    path: Path
+    display: str
+    data: dict[str, Any]
+    lines: KeyLines
+
+    def origin(self, path: KeyPath) -> Origin:
+        return Origin(self.display, line_of(self.lines, path))
+
+
+_TOML_POSITION = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+
+
+def _display(path: Path) -> str:
+    """How a rule file is named in messages: shipped files as ``rules/<name>``."""
+    try:
+        return "rules/" + path.resolve().relative_to(rules_dir().resolve()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _read(path: Path, problems: list[RuleProblem]) -> _RawFile | None:
+    display = _display(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        problems.append(
+            RuleProblem("CONF010", display, None, None, f"无法读取规则文件：{reason}；请检查路径和权限")
+        )
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(
+            RuleProblem(
+                "CONF011",
+                display,
+                line,
+                None,
+                f"不是 UTF-8 编码（第 {exc.start + 1} 字节 0x{raw[exc.start]:02X} 无法解码）；"
+                "请用编辑器另存为 UTF-8",
+            )
+        )
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_POSITION.match(str(exc))
+        line = int(match["line"]) if match else None
+        where = f"第 {match['col']} 列：{match['msg']}" if match else str(exc)
+        problems.append(
+            RuleProblem("CONF001", display, line, None, f"TOML 语法错误，{where}；请修正这一行")
+        )
+        return None
+    return _RawFile(path, display, data, scan_key_lines(text))
+
+
+def _looks_like_path(ref: str) -> bool:
+    return "/" in ref or "\\" in ref or ref.endswith(".toml")
+
+
+def _suggest(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"（是否想写 {close[0]}？）" if close else ""
+
+
+def _read_chain(
+    path: Path, problems: list[RuleProblem], stack: tuple[Path, ...] = ()
+) -> list[_RawFile]:
+    raw = _read(path, problems)
+    if raw is None:
+        return []
+    ref = raw.data.get("extends")
+    if ref is None:
+        return [raw]
+    where = raw.origin(("extends",))
+    if not isinstance(ref, str) or not ref:
+        problems.append(
+            RuleProblem("CONF003", where.file, where.line, "extends", "应为平台名或规则文件路径（字符串）")
+        )
+        return [raw]
+    target = (path.parent / ref) if _looks_like_path(ref) else builtin_path(ref)
+    if target is None or not target.is_file():
+        kind = "文件" if _looks_like_path(ref) else "平台"
+        hint = "" if _looks_like_path(ref) else _suggest(ref, builtin_names())
+        known = "、".join(builtin_names())
+        problems.append(
+            RuleProblem(
+                "CONF007",
+                where.file,
+                where.line,
+                "extends",
+                f"未知的{kind} “{ref}”{hint}；可用的平台：{known}，或写相对于本文件的路径",
+            )
+        )
+        return [raw]
+    chain = (*stack, path.resolve())
+    if target.resolve() in chain:
+        loop = " → ".join(_display(p) for p in (*chain, target.resolve()))
+        problems.append(
+            RuleProblem("CONF008", where.file, where.line, "extends", f"extends 形成循环：{loop}")
+        )
+        return [raw]
+    return [*_read_chain(target, problems, chain), raw]
+
+
+# --------------------------------------------------------------------------
+# Sources per file
+
+
+@dataclass(frozen=True, slots=True)
+class _SourceRef:
+    name: str
+    origin: Origin
+    key: str
+
+
+def _get_table(data: Mapping[str, Any], path: KeyPath) -> Any:
+    node: Any = data
+    for part in path:
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(str(part))
+    return node
+
+
+def _attach_sources(
+    raw: _RawFile, problems: list[RuleProblem], refs: list[_SourceRef]
+) -> None:
+    """Give every fact this file sets the source this file names for it."""
+    for table_path, model in SOURCED_TABLES.items():
+        table = _get_table(raw.data, table_path)
+        if not isinstance(table, dict):
+            continue
+        facts = model.fact_fields()
+        dotted = ".".join(table_path)
+        default = table.get("source")
+        explicit = table.get("source_for")
+        explicit = explicit if isinstance(explicit, dict) else {}
+        if isinstance(default, str):
+            refs.append(_SourceRef(default, raw.origin((*table_path, "source")), f"{dotted}.source"))
+        for name, value in explicit.items():
+            key_path = (*table_path, "source_for", name)
+            where = raw.origin(key_path)
+            if name not in facts:
+                problems.append(
+                    RuleProblem(
+                        "CONF002",
+                        where.file,
+                        where.line,
+                        f"{dotted}.source_for.{name}",
+                        f"不是本表的数值字段{_suggest(name, facts)}",
+                    )
+                )
+            elif isinstance(value, str):
+                refs.append(_SourceRef(value, where, f"{dotted}.source_for.{name}"))
+        resolved = dict(explicit)
+        for key in table:
+            name = key[len(EXTEND_PREFIX) :] if key.startswith(EXTEND_PREFIX) else key
+            if name not in facts:
+                continue
+            source = explicit.get(name, default)
+            if source is None:
+                where = raw.origin((*table_path, key))
+                problems.append(
+                    RuleProblem(
+                        "CONF005",
+                        where.file,
+                        where.line,
+                        f"{dotted}.{key}",
+                        f"这个数值没有出处；在 [{dotted}] 写 source = \"出处名\"，"
+                        f"或写 source_for.{name} = \"出处名\"，并在 [sources.出处名] 登记",
+                    )
+                )
+            else:
+                resolved[name] = source
+        if resolved:
+            table["source_for"] = resolved
+
+
+# --------------------------------------------------------------------------
+# Merging
+
+
+def _record(prov: dict[KeyPath, Origin], path: KeyPath, value: Any, raw: _RawFile) -> None:
+    prov[path] = raw.origin(path)
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _record(prov, (*path, key), inner, raw)
+
+
+def _merge(
+    base: dict[str, Any],
+    child: Mapping[str, Any],
+    path: KeyPath,
+    raw: _RawFile,
+    prov: dict[KeyPath, Origin],
+    problems: list[RuleProblem],
+) -> None:
+    for key, value in child.items():
+        if key.startswith(EXTEND_PREFIX) and path:
+            target = key[len(EXTEND_PREFIX) :]
+            existing = base.get(target) or []
+            if not isinstance(value, list) or not isinstance(existing, list):
+                where = raw.origin((*path, key))
+                problems.append(
+                    RuleProblem(
+                        "CONF012",
+                        where.file,
+                        where.line,
+                        ".".join((*map(str, path), key)),
+                        f"{key} 只能追加到列表；{target} 不是列表，或 {key} 的值不是列表",
+                    )
+                )
+                continue
+            base[target] = existing + [v for v in value if v not in existing]
+            prov[(*path, target)] = raw.origin((*path, key))
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value, (*path, key), raw, prov, problems)
+        else:
+            base[key] = copy.deepcopy(value)
+            _record(prov, (*path, key), value, raw)
+
+
+# --------------------------------------------------------------------------
+# Validation messages
+
+
+def _model_at(loc: KeyPath) -> type[BaseModel] | None:
+    """The model whose fields are allowed at ``loc`` (for "did you mean")."""
+    if not loc:
+        return PlatformRules
+    head, *rest = loc
+    if head == "sources":
+        return Source if len(rest) == 1 else None
+    if head == "images":
+        if not rest:
+            return ImagesSpec
+        return ImageSpec if len(rest) == 1 else None
+    nested: dict[str, type[BaseModel]] = {
+        "title": TitleSpec,
+        "naming": NamingSpec,
+        "schedule": ScheduleSpec,
+    }
+    if head == "title" and rest == ["unit_weights"]:
+        return UnitWeights
+    return nested.get(str(head)) if not rest else None
+
+
+_TYPE_WORDS = {
+    "int": "整数",
+    "float": "数字",
+    "string": "字符串",
+    "bool": "true 或 false",
+    "list": "列表 [...]",
+    "dict": "表 {...}",
+    "model": "表 {...}",
+}
+
+
+def _message(error: Mapping[str, Any]) -> tuple[str, str]:
+    """(code, Chinese message) for one pydantic error."""
+    kind: str = error["type"]
+    loc: KeyPath = tuple(error["loc"])
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        options = list(model.model_fields) if model else []
+        return "CONF002", f"未知的键{_suggest(str(loc[-1]), options)}"
+    if kind == "missing":
+        return "CONF004", "缺少必填项"
+    if kind == "literal_error":
+        allowed = ctx.get("expected", "")
+        hint = _suggest(str(value), re.findall(r"'([^']*)'", allowed))
+        return "CONF003", f"取值 {value!r} 不在允许的范围：{allowed}{hint}"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<"}.get(kind, "≤")
+        limit = next(iter(ctx.values()), "")
+        return "CONF003", f"取值 {value!r} 超出范围：应 {sign} {limit}"
+    if kind == "string_pattern_mismatch":
+        return "CONF003", f"取值 {value!r} 格式不对（应匹配 {ctx.get('pattern')}）"
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        expected = _TYPE_WORDS.get(kind.split("_")[0], kind.split("_")[0])
+        return "CONF003", f"类型不对：应为{expected}，实际是 {value!r}"
+    if kind == "value_error":
+        return "CONF003", str(error["msg"]).removeprefix("Value error, ")
+    return "CONF003", f"取值无效：{error['msg']}"
+
+
+def _locate(loc: KeyPath, prov: Mapping[KeyPath, Origin], leaf: _RawFile) -> Origin:
+    key = loc
+    while key:
+        if key in prov:
+            return prov[key]
+        key = key[:-1]
+    return Origin(leaf.display, None)
+
+
+def _validate(
+    merged: dict[str, Any],
+    prov: Mapping[KeyPath, Origin],
+    leaf: _RawFile,
+    refs: list[_SourceRef],
+    problems: list[RuleProblem],
+) -> PlatformRules | None:
+    model: PlatformRules | None = None
+    try:
+        model = PlatformRules.model_validate(merged)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            code, message = _message(error)
+            where = _locate(loc, prov, leaf)
+            key = ".".join(str(p) for p in loc) or None
+            problems.append(RuleProblem(code, where.file, where.line, key, message))
+
+    sources = merged.get("sources")
+    known = set(sources) if isinstance(sources, dict) else set()
+    seen: set[tuple[str, str]] = set()
+    for ref in refs:
+        if ref.name in known or (ref.key, ref.name) in seen:
+            continue
+        seen.add((ref.key, ref.name))
+        problems.append(
+            RuleProblem(
+                "CONF006",
+                ref.origin.file,
+                ref.origin.line,
+                ref.key,
+                f"出处 “{ref.name}” 不存在{_suggest(ref.name, known)}；"
+                f"请在 [sources.{ref.name}] 登记它",
+            )
+        )
+
+    checks = merged.get("checks")
+    if isinstance(checks, dict):
+        names = set(CODES.values())
+        for key in checks:
+            if key in CODES or key in names:
+                continue
+            where = prov.get(("checks", key), Origin(leaf.display, None))
+            problems.append(
+                RuleProblem(
+                    "CONF009",
+                    where.file,
+                    where.line,
+                    f"checks.{key}",
+                    f"未知的检查代码{_suggest(key, [*CODES, *names])}；"
+                    "用 listingkit explain --all 查看全部",
+                )
+            )
+    return model
+
+
+# --------------------------------------------------------------------------
+# Public entry points
+
+
+def _load_file(path: Path) -> Rules:
+    problems: list[RuleProblem] = []
+    chain = _read_chain(path, problems)
+    if problems or not chain:
+        raise RuleFileError(problems)
+    refs: list[_SourceRef] = []
+    for raw in chain:
+        _attach_sources(raw, problems, refs)
+    merged: dict[str, Any] = {}
+    prov: dict[KeyPath, Origin] = {}
+    for raw in chain:
+        _merge(merged, raw.data, (), raw, prov, problems)
+    model = _validate(merged, prov, chain[-1], refs, problems)
+    if problems or model is None:
+        raise RuleFileError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
+    return Rules(model, tuple(raw.display for raw in chain), prov)
+
+
+def load_rules(ref: str | os.PathLike[str]) -> Rules:
+    """Load a shipped platform by name (``"taobao"``) or a rule file by path.
+
+    Raises :class:`RuleFileError` listing every problem, or
+    :class:`UsageError` for a name that is neither a platform nor a file.
+    """
+    text = os.fspath(ref)
+    path = Path(text)
+    if path.is_file():
+        return _load_file(path)
+    builtin = builtin_path(text)
+    if builtin is not None:
+        return _load_file(builtin)
+    if _looks_like_path(text):
+        raise UsageError(f"规则文件 {text} 不存在；请检查路径")
+    raise UsageError(
+        f"未知的平台 “{text}”{_suggest(text, builtin_names())}；"
+        f"可用的平台：{'、'.join(builtin_names())}"
+    )
+
+
+def find_store_file(start: str | os.PathLike[str]) -> Path | None:
+    """The nearest ``listingkit.toml`` from ``start`` upward.
+
+    The walk stops at the home folder or at a repository root (a folder with
+    ``.git``), as yamllint and flake8 stop theirs.
+    """
+    folder = Path(start).resolve()
+    if folder.is_file():
+        folder = folder.parent
+    home = Path.home().resolve()
+    for candidate in (folder, *folder.parents):
+        found = candidate / STORE_FILE
+        if found.is_file():
+            return found
+        if candidate == home or (candidate / ".git").exists():
+            return None
+    return None
+
+
+def resolve_rules(
+    platform: str | None = None,
+    rules_file: str | os.PathLike[str] | None = None,
+    start: str | os.PathLike[str] = ".",
+) -> Rules:
+    """The rules a command uses: ``--rules``, else a store file, else ``--platform``.
+
+    A store file found from ``start`` upward is used when it builds on the
+    requested platform (or when none was requested).
+    """
+    if rules_file is not None:
+        rules = load_rules(Path(rules_file))
+    else:
+        store = find_store_file(start)
+        rules = load_rules(store) if store is not None else None
+        if rules is not None and platform and rules.platform != platform:
+            rules = None
+        if rules is None:
+            if not platform:
+                raise UsageError(
+                    f"没有指定平台：请加 --platform（{'、'.join(builtin_names())}），"
+                    f"或在商品文件夹上层放一个 {STORE_FILE}"
+                )
+            rules = load_rules(platform)
+    if platform and rules.platform != platform:
+        raise UsageError(
+            f"规则文件 {rules.files[-1]} 属于平台 {rules.platform}，与 --platform {platform} 不一致"
+        )
+    return rules
