@@ -6,15 +6,15 @@ a file is opened once however many checks read it.
 
 from __future__ import annotations
 
-import errno
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from listingkit.errors import InputError
+from listingkit.oserrors import os_reason
 
-__all__ = ["FileSubject", "file_subject", "os_reason", "walk_files"]
+__all__ = ["FileSubject", "file_subject", "walk_files"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,23 +25,6 @@ class FileSubject:
     display: str
     size: int
     error: str | None
-
-
-_REASONS = {
-    errno.ENOENT: "文件不存在（可能是指向已删除文件的链接）",
-    errno.EACCES: "没有读取权限",
-    errno.EPERM: "没有读取权限",
-    errno.EISDIR: "这是一个文件夹",
-    errno.EIO: "磁盘读取出错",
-    errno.ELOOP: "链接形成了循环",
-}
-
-
-def os_reason(exc: OSError) -> str:
-    """A Chinese reason for an operating-system error, with the system's own words."""
-    known = _REASONS.get(exc.errno or 0)
-    detail = exc.strerror or exc.__class__.__name__
-    return f"{known}（{detail}）" if known else detail
 
 
 def file_subject(path: Path, display: str) -> FileSubject:

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 
 from listingkit.codes import CODES
 from listingkit.errors import RuleFileError, RuleProblem, UsageError
+from listingkit.oserrors import os_reason
 from listingkit.ruleset.builtin import builtin_names, builtin_path, rules_dir
 from listingkit.ruleset.locate import KeyLines, KeyPath, line_of, scan_key_lines
 from listingkit.ruleset.models import (
@@ -59,6 +60,7 @@ __all__ = [
 
 STORE_FILE = "listingkit.toml"
 EXTEND_PREFIX = "extend_"
+SOURCE_JOIN = " + "  # how a list extended across files names its several sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +81,13 @@ class FactInfo:
     key: str
     value: Any
     source_name: str | None
-    source: Source | None
+    sources: tuple[Source, ...]
     origin: Origin | None
+
+    @property
+    def source(self) -> Source | None:
+        """The source, or the weakest one for a list extended across files."""
+        return max(self.sources, key=lambda s: s.grade, default=None)
 
     @property
     def grade(self) -> str | None:
@@ -93,11 +100,15 @@ class FactInfo:
 
     def citation(self) -> str | None:
         """``淘宝发布页配置（GitHub …，2024-12，A 级）`` — for findings."""
-        if self.source is None:
+        if not self.sources:
             return None
-        details = [d for d in (self.source.where, self.source.seen) if d]
-        details.append(f"{self.source.grade} 级")
-        return f"{self.source.title}（{'，'.join(details)}）"
+        return "；".join(_cite(source) for source in self.sources)
+
+
+def _cite(source: Source) -> str:
+    details = [d for d in (source.where, source.seen) if d]
+    details.append(f"{source.grade} 级")
+    return f"{source.title}（{'，'.join(details)}）"
 
 
 @dataclass(frozen=True)
@@ -130,8 +141,9 @@ class Rules:
         value = getattr(table, name)
         origin = self.origin(key)
         source_name = table.source_of(name) if origin is not None else None
-        source = self.model.sources.get(source_name) if source_name else None
-        return FactInfo(key, value, source_name, source, origin)
+        names = source_name.split(SOURCE_JOIN) if source_name else []
+        sources = tuple(self.model.sources[n] for n in names if n in self.model.sources)
+        return FactInfo(key, value, source_name, sources, origin)
 
     def facts(self) -> Iterator[FactInfo]:
         """Every fact field of every table present, set or not."""
@@ -169,9 +181,10 @@ def _display(path: Path) -> str:
     except ValueError:
         pass
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
+    return str(path.resolve()) if relative.startswith("..") else relative
 
 
 def _read(path: Path, problems: list[RuleProblem]) -> _RawFile | None:
@@ -179,9 +192,10 @@ def _read(path: Path, problems: list[RuleProblem]) -> _RawFile | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
         problems.append(
-            RuleProblem("CONF010", display, None, None, f"无法读取规则文件：{reason}；请检查路径和权限")
+            RuleProblem(
+                "CONF010", display, None, None, f"无法读取规则文件：{os_reason(exc)}；请检查路径和权限"
+            )
         )
         return None
     try:
@@ -354,6 +368,7 @@ def _merge(
     prov: dict[KeyPath, Origin],
     problems: list[RuleProblem],
 ) -> None:
+    inherited: dict[str, str] = {}  # extended list → the source of its inherited items
     for key, value in child.items():
         if key.startswith(EXTEND_PREFIX) and path:
             target = key[len(EXTEND_PREFIX) :]
@@ -372,11 +387,20 @@ def _merge(
                 continue
             base[target] = existing + [v for v in value if v not in existing]
             prov[(*path, target)] = raw.origin((*path, key))
+            base_source = (base.get("source_for") or {}).get(target)
+            if existing and isinstance(base_source, str):
+                inherited[target] = base_source
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            prov[(*path, key)] = raw.origin((*path, key))  # the last file to touch a table
             _merge(base[key], value, (*path, key), raw, prov, problems)
         else:
             base[key] = copy.deepcopy(value)
             _record(prov, (*path, key), value, raw)
+    # An extended list holds items from both files: cite both sources.
+    for target, base_source in inherited.items():
+        own = base.setdefault("source_for", {}).get(target)
+        names = dict.fromkeys([*base_source.split(SOURCE_JOIN), *(own or "").split(SOURCE_JOIN)])
+        base["source_for"][target] = SOURCE_JOIN.join(n for n in names if n)
 
 
 # --------------------------------------------------------------------------
@@ -540,8 +564,8 @@ def load_rules(ref: str | os.PathLike[str]) -> Rules:
     """
     text = os.fspath(ref)
     path = Path(text)
-    if path.is_file():
-        return _load_file(path)
+    if path.exists():
+        return _load_file(path)  # a folder or unreadable file is reported as CONF010
     builtin = builtin_path(text)
     if builtin is not None:
         return _load_file(builtin)

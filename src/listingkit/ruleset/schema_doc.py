@@ -1,0 +1,133 @@
+"""Generate ``docs/rules.md`` from the models' field descriptions.
+
+``listingkit rules schema`` prints it; a test keeps the file equal to it, so
+the document cannot drift from what the loader accepts.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from listingkit.ruleset.models import (
+    ImageSpec,
+    ImagesSpec,
+    NamingSpec,
+    PlatformRules,
+    ScheduleSpec,
+    Source,
+    Sourced,
+    TitleSpec,
+    UnitWeights,
+)
+
+__all__ = ["rules_document"]
+
+_INTRO = """# 规则文件
+
+本页由 `listingkit rules schema` 生成，请勿手改。
+
+每个平台一份规则文件 `rules/<平台>.toml`，随程序安装。店铺可以写自己的 `listingkit.toml`
+继承一个平台，只写与平台不同的地方。规则文件是 TOML，UTF-8 编码。
+
+## 出处与证据等级
+
+平台的数值（下表标为“事实”的字段）每一个都要有出处：在表里写 `source = "出处名"`，
+或者为个别字段写 `source_for.字段 = "出处名"`；出处名必须在 `[sources.出处名]` 登记，
+登记时写明来源是什么（title）、在哪里（where）、什么时候（seen）和证据等级（grade）：
+
+| 等级 | 含义 | 默认级别 |
+| --- | --- | --- |
+| A | 平台自己的文字或机器规则 | 错误 |
+| B | 转引的官方文字，或旧的官方文件 | 警告 |
+| C | 社区、工具商的说法 | 警告 |
+
+出处只对写它的文件有效：店铺文件改了平台的数值，就必须给出自己的出处，
+不会被当成平台的出处引用。平台没有公开数值的地方就不写，`listingkit rules show` 会显示
+“未找到公开数值”；不要编数字。
+
+文件大小可以写字节数，也可以写 `"3M"`、`"1MB"`、`"500KB"`：K、M、G 一律按 1024 进位，
+因为平台文案写的“3M”对应的机器规则就是 3145728 字节。
+
+## 继承与合并
+
+- `extends = "taobao"` 继承内置平台；`extends = "../base.toml"` 继承一个文件（相对于本文件）。
+  可以多层继承，循环继承会报错。平台文件继承另一个平台时要写 `extends_reason` 说明原因。
+- 表逐层深度合并；数值和列表整体替换。
+- `extend_<键> = [...]` 把元素追加到继承来的列表后面（如 `extend_forbid`、`extend_formats`）；
+  这样的列表同时引用两边的出处。
+- `[checks]` 按检查代码合并：`IMG041 = "error"`、`FILE002 = "warning"`、`TITLE003 = "off"`。
+- 每个值都记得是哪个文件哪一行设的，`listingkit rules show` 会显示出来。
+
+## 在哪里找规则文件
+
+`--rules FILE` 优先；否则从被检查的文件夹向上找 `listingkit.toml`（到家目录或仓库根目录为止），
+它继承的平台与 `--platform` 一致时使用它；否则用 `--platform` 指定的内置平台。
+
+## 错误代码
+
+规则文件有问题时，所有问题一次列出，每行一条，退出码为 2：
+
+```
+listingkit.toml:14: images.main.min_sid_px: 未知的键（是否想写 min_side_px？） [CONF002]
+```
+
+| 代码 | 问题 |
+| --- | --- |
+| CONF001 | TOML 语法错误（给出行和列） |
+| CONF002 | 未知的键（给出最接近的正确写法） |
+| CONF003 | 类型不对或取值超出范围 |
+| CONF004 | 缺少必填项 |
+| CONF005 | 数值没有出处 |
+| CONF006 | 出处名没有在 `[sources]` 登记 |
+| CONF007 | `extends` 指向未知的平台或不存在的文件 |
+| CONF008 | `extends` 形成循环 |
+| CONF009 | `[checks]` 里有未知的检查代码 |
+| CONF010 | 文件无法读取 |
+| CONF011 | 文件不是 UTF-8 编码 |
+| CONF012 | `extend_` 用在不是列表的键上 |
+
+## 字段
+"""
+
+_SECTIONS: list[tuple[str, type[BaseModel], str]] = [
+    ("顶层", PlatformRules, "文件本身：平台、继承、店铺名。"),
+    ("[sources.<出处名>]", Source, "一个出处：数值从哪里来、证据等级。"),
+    ("[title]", TitleSpec, "商品标题。"),
+    ("[title.unit_weights]", UnitWeights, "每个字符算几个单位。"),
+    ("[images]", ImagesSpec, "图片，每个角色一张表；没有公开规则的角色不写。"),
+    ("[images.<角色>]", ImageSpec, "一种角色的图片要求。"),
+    ("[naming]", NamingSpec, "SKU 图的文件名（店铺约定，不是平台数值）。"),
+    ("[schedule]", ScheduleSpec, "上架时间。"),
+]
+
+
+def _default(model: type[BaseModel], name: str) -> str:
+    info = model.model_fields[name]
+    if info.is_required():
+        return "必填"
+    if info.default_factory is not None:
+        value = info.default_factory()  # type: ignore[call-arg]
+    else:
+        value = info.default
+    if isinstance(value, BaseModel) or value in (None, {}, []):
+        return "—"
+    return f"`{value!r}`".replace("'", '"')
+
+
+def _kind(model: type[BaseModel], name: str) -> str:
+    if issubclass(model, Sourced) and name in model.fact_fields():
+        return "事实"
+    return "设置"
+
+
+def _section(title: str, model: type[BaseModel], summary: str) -> str:
+    lines = [f"### {title}", "", summary, ""]
+    lines += ["| 键 | 类别 | 默认 | 说明 |", "| --- | --- | --- | --- |"]
+    for name, info in model.model_fields.items():
+        description = (info.description or "").replace("|", "\\|")
+        lines.append(f"| `{name}` | {_kind(model, name)} | {_default(model, name)} | {description} |")
+    return "\n".join(lines) + "\n"
+
+
+def rules_document() -> str:
+    return _INTRO + "".join("\n" + _section(*section) for section in _SECTIONS)
