@@ -77,3 +77,9 @@ def test_rules_commands_do_not_import_jieba_or_openpyxl() -> None:
         "assert 'jieba' not in sys.modules and 'openpyxl' not in sys.modules, sorted(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_docs_rules_md_is_what_rules_schema_prints() -> None:
+    from listingkit.ruleset.schema_doc import rules_document
+
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == rules_document()

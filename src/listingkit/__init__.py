@@ -18,7 +18,14 @@ __version__ = "0.1.0"
 from listingkit.engine import check_files
 from listingkit.errors import InputError, ListingkitError, RuleFileError, RuleProblem, UsageError
 from listingkit.findings import Finding, Hit, Location, Report, Severity
-from listingkit.ruleset import FactInfo, PlatformRules, Rules, find_store_file, load_rules, resolve_rules
+from listingkit.ruleset import (
+    FactInfo,
+    PlatformRules,
+    Rules,
+    find_store_file,
+    load_rules,
+    resolve_rules,
+)
 from listingkit.status import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
 __all__ = [

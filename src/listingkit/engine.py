@@ -34,7 +34,9 @@ def stamp(spec: CheckSpec, hit: Hit, path: str, rules: Rules) -> Finding:
     if level is not None and level != "off":
         severity = Severity(level)
     location = Location(path, row=hit.row, column=hit.column, span=hit.span)
-    return Finding(location, spec.code, spec.name, severity, hit.message, hit.hint, source, hit.data)
+    return Finding(
+        location, spec.code, spec.name, severity, hit.message, hit.hint, source, hit.data
+    )
 
 
 def active_checks(subject: str, rules: Rules, selection: Selection) -> list[CheckSpec]:

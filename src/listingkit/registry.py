@@ -123,9 +123,7 @@ def resolve_selector(selector: str) -> frozenset[str]:
         return frozenset(by_name)
     matched = [code for code in CODES if code.startswith(upper)] if upper else []
     if not matched:
-        raise UsageError(
-            f"未知的检查代码或名称 “{selector}”；用 listingkit explain --all 查看全部"
-        )
+        raise UsageError(f"未知的检查代码或名称 “{selector}”；用 listingkit explain --all 查看全部")
     return frozenset(matched)
 
 
@@ -176,6 +174,4 @@ def checks_for(subject: str, codes: Iterable[str]) -> list[CheckSpec]:
     wanted = sorted(set(codes))
     for family in sorted({family_of(c) for c in wanted}):
         _load_family(family)
-    return [
-        _REGISTRY[c] for c in wanted if c in _REGISTRY and _REGISTRY[c].subject == subject
-    ]
+    return [_REGISTRY[c] for c in wanted if c in _REGISTRY and _REGISTRY[c].subject == subject]

@@ -6,7 +6,6 @@ an operator would: exit status 2, one line per problem, never a traceback.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,13 +44,12 @@ def test_unknown_key_suggests_the_close_one(cli, write):
     )
     line = only_line(validate(cli, path))
     assert line == (
-        f"{path.name}:8: images.main.min_sid_px: 未知的键（是否想写 min_side_px？）"
-        " [CONF002]"
+        f"{path.name}:8: images.main.min_sid_px: 未知的键（是否想写 min_side_px？） [CONF002]"
     )
 
 
 def test_unknown_table_suggests_the_role(cli, write):
-    path = write("listingkit.toml", STORE_HEAD + "[images.white_backgroud]\nnote = \"x\"\n")
+    path = write("listingkit.toml", STORE_HEAD + '[images.white_backgroud]\nnote = "x"\n')
     line = only_line(validate(cli, path))
     assert ":3: images.white_backgroud: 未知的键（是否想写 white_background？）" in line
 
@@ -88,7 +86,7 @@ def test_inconsistent_range_names_both_keys(cli, write):
 
 
 def test_number_without_source(cli, write):
-    path = write("listingkit.toml", STORE_HEAD + "[images.main]\nmax_bytes = \"2MB\"\n")
+    path = write("listingkit.toml", STORE_HEAD + '[images.main]\nmax_bytes = "2MB"\n')
     line = only_line(validate(cli, path))
     assert line.startswith(f"{path.name}:4: images.main.max_bytes: 这个数值没有出处")
     assert line.endswith("[CONF005]")
@@ -127,14 +125,14 @@ def test_extends_cycle(cli, write):
 
 
 def test_unknown_check_code(cli, write):
-    path = write("listingkit.toml", STORE_HEAD + "[checks]\nFIEL001 = \"off\"\n")
+    path = write("listingkit.toml", STORE_HEAD + '[checks]\nFIEL001 = "off"\n')
     line = only_line(validate(cli, path))
     assert ":4: checks.FIEL001: 未知的检查代码（是否想写 FILE001？）" in line
     assert line.endswith("[CONF009]")
 
 
 def test_unknown_check_level(cli, write):
-    path = write("listingkit.toml", STORE_HEAD + "[checks]\nFILE001 = \"warn\"\n")
+    path = write("listingkit.toml", STORE_HEAD + '[checks]\nFILE001 = "warn"\n')
     line = only_line(validate(cli, path))
     assert ":4: checks.FILE001: 取值 'warn' 不在允许的范围" in line
     assert "是否想写 warning" in line
@@ -183,8 +181,7 @@ def test_missing_required_key(cli, write):
 def test_all_problems_in_one_pass(cli, write):
     path = write(
         "listingkit.toml",
-        STORE_HEAD
-        + "[images.main]\nmax_bytes = \"2MB\"\nmin_sid_px = 3\n[checks]\nIMG999 = \"off\"\n",
+        STORE_HEAD + '[images.main]\nmax_bytes = "2MB"\nmin_sid_px = 3\n[checks]\nIMG999 = "off"\n',
     )
     run = validate(cli, path)
     codes = sorted(line.rsplit("[", 1)[1] for line in run.err_lines)

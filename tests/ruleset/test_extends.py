@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -33,14 +32,17 @@ def test_lists_replace_unless_extended(write):
     replaced = load_rules(
         write(
             "a/listingkit.toml",
-            'extends = "taobao"\n' + SOURCE + '[images.main]\nsource = "guide"\nformats = ["png"]\n',
+            'extends = "taobao"\n'
+            + SOURCE
+            + '[images.main]\nsource = "guide"\nformats = ["png"]\n',
         )
     )
     assert replaced.model.images.main.formats == ["png"]
     extended = load_rules(
         write(
             "b/listingkit.toml",
-            'extends = "taobao"\n' + SOURCE
+            'extends = "taobao"\n'
+            + SOURCE
             + '[images.main]\nsource = "guide"\nextend_formats = ["webp", "png"]\n',
         )
     )
@@ -51,7 +53,9 @@ def test_lists_replace_unless_extended(write):
 
 
 def test_checks_merge_per_code(write):
-    base = write("base.toml", 'extends = "taobao"\n[checks]\nFILE001 = "warning"\nFILE002 = "off"\n')
+    write(
+        "base.toml", 'extends = "taobao"\n[checks]\nFILE001 = "warning"\nFILE002 = "off"\n'
+    )
     store = write("listingkit.toml", 'extends = "base.toml"\n[checks]\nfile-empty = "info"\n')
     rules = load_rules(store)
     assert rules.model.checks == {"FILE001": "warning", "FILE002": "off", "file-empty": "info"}
@@ -113,7 +117,9 @@ def test_byte_sizes_are_binary(write):
     rules = load_rules(
         write(
             "listingkit.toml",
-            'extends = "taobao"\n' + SOURCE + '[images.sku]\nsource = "guide"\nmax_bytes = "500KB"\n',
+            'extends = "taobao"\n'
+            + SOURCE
+            + '[images.sku]\nsource = "guide"\nmax_bytes = "500KB"\n',
         )
     )
     assert rules.model.images.sku.max_bytes == 500 * 1024
@@ -135,8 +141,8 @@ def test_every_platform_loads(name):
 def test_locate_handles_inline_tables_and_multiline_arrays(write):
     path = write(
         "listingkit.toml",
-        'extends = "taobao"\n' + SOURCE + "[title]\nsource = \"guide\"\n"
-        "forbid = [\n  \"tab\",\n  \"emoji\",\n]\nunit_weights = { ascii = 1, other = 3 }\n",
+        'extends = "taobao"\n' + SOURCE + '[title]\nsource = "guide"\n'
+        'forbid = [\n  "tab",\n  "emoji",\n]\nunit_weights = { ascii = 1, other = 3 }\n',
     )
     rules = load_rules(path)
     assert rules.fact("title.forbid").origin.line == 7

@@ -26,8 +26,12 @@ def _code_list(value: str) -> list[str]:
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     """--platform, --rules, --format, --output, --select/--ignore, --fail-on, --exit-zero."""
     group = parser.add_argument_group("通用选项")
-    group.add_argument("--platform", metavar="NAME", help="平台：taobao、tmall、jd、pdd、1688、douyin、kuaishou")
-    group.add_argument("--rules", metavar="FILE", help="规则文件（默认从当前文件夹向上找 listingkit.toml）")
+    group.add_argument(
+        "--platform", metavar="NAME", help="平台：taobao、tmall、jd、pdd、1688、douyin、kuaishou"
+    )
+    group.add_argument(
+        "--rules", metavar="FILE", help="规则文件（默认从当前文件夹向上找 listingkit.toml）"
+    )
     group.add_argument(
         "--format",
         choices=("auto", *FORMATS),
@@ -57,7 +61,9 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         default=str(Severity.ERROR),
         help="有此级别或更严重的问题时退出码为 1（默认 error）",
     )
-    group.add_argument("--exit-zero", action="store_true", help="有问题时也以 0 退出（无法运行时仍为 2）")
+    group.add_argument(
+        "--exit-zero", action="store_true", help="有问题时也以 0 退出（无法运行时仍为 2）"
+    )
 
 
 def selection_of(args: argparse.Namespace) -> Selection:

@@ -26,7 +26,11 @@ def add_parser(commands: Any) -> None:
     listing.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="显示解析后的规则，每个数值带出处、证据等级和设定位置")
-    show.add_argument("name", nargs="?", help="平台名或规则文件路径；省略时用 --rules、listingkit.toml 或 --platform")
+    show.add_argument(
+        "name",
+        nargs="?",
+        help="平台名或规则文件路径；省略时用 --rules、listingkit.toml 或 --platform",
+    )
     show.add_argument("--platform", metavar="NAME")
     show.add_argument("--rules", metavar="FILE")
     show.add_argument("--format", choices=("text", "json"), default="text")

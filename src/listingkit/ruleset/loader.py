@@ -194,7 +194,11 @@ def _read(path: Path, problems: list[RuleProblem]) -> _RawFile | None:
     except OSError as exc:
         problems.append(
             RuleProblem(
-                "CONF010", display, None, None, f"无法读取规则文件：{os_reason(exc)}；请检查路径和权限"
+                "CONF010",
+                display,
+                None,
+                None,
+                f"无法读取规则文件：{os_reason(exc)}；请检查路径和权限",
             )
         )
         return None
@@ -217,10 +221,10 @@ def _read(path: Path, problems: list[RuleProblem]) -> _RawFile | None:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_POSITION.match(str(exc))
-        line = int(match["line"]) if match else None
+        at_line = int(match["line"]) if match else None
         where = f"第 {match['col']} 列：{match['msg']}" if match else str(exc)
         problems.append(
-            RuleProblem("CONF001", display, line, None, f"TOML 语法错误，{where}；请修正这一行")
+            RuleProblem("CONF001", display, at_line, None, f"TOML 语法错误，{where}；请修正这一行")
         )
         return None
     return _RawFile(path, display, data, scan_key_lines(text))
@@ -247,7 +251,9 @@ def _read_chain(
     where = raw.origin(("extends",))
     if not isinstance(ref, str) or not ref:
         problems.append(
-            RuleProblem("CONF003", where.file, where.line, "extends", "应为平台名或规则文件路径（字符串）")
+            RuleProblem(
+                "CONF003", where.file, where.line, "extends", "应为平台名或规则文件路径（字符串）"
+            )
         )
         return [raw]
     target = (path.parent / ref) if _looks_like_path(ref) else builtin_path(ref)
@@ -295,9 +301,7 @@ def _get_table(data: Mapping[str, Any], path: KeyPath) -> Any:
     return node
 
 
-def _attach_sources(
-    raw: _RawFile, problems: list[RuleProblem], refs: list[_SourceRef]
-) -> None:
+def _attach_sources(raw: _RawFile, problems: list[RuleProblem], refs: list[_SourceRef]) -> None:
     """Give every fact this file sets the source this file names for it."""
     for table_path, model in SOURCED_TABLES.items():
         table = _get_table(raw.data, table_path)
@@ -309,7 +313,9 @@ def _attach_sources(
         explicit = table.get("source_for")
         explicit = explicit if isinstance(explicit, dict) else {}
         if isinstance(default, str):
-            refs.append(_SourceRef(default, raw.origin((*table_path, "source")), f"{dotted}.source"))
+            refs.append(
+                _SourceRef(default, raw.origin((*table_path, "source")), f"{dotted}.source")
+            )
         for name, value in explicit.items():
             key_path = (*table_path, "source_for", name)
             where = raw.origin(key_path)
@@ -339,8 +345,8 @@ def _attach_sources(
                         where.file,
                         where.line,
                         f"{dotted}.{key}",
-                        f"这个数值没有出处；在 [{dotted}] 写 source = \"出处名\"，"
-                        f"或写 source_for.{name} = \"出处名\"，并在 [sources.出处名] 登记",
+                        f'这个数值没有出处；在 [{dotted}] 写 source = "出处名"，'
+                        f'或写 source_for.{name} = "出处名"，并在 [sources.出处名] 登记',
                     )
                 )
             else:
@@ -608,20 +614,20 @@ def resolve_rules(
     """
     if rules_file is not None:
         rules = load_rules(Path(rules_file))
-    else:
-        store = find_store_file(start)
-        rules = load_rules(store) if store is not None else None
-        if rules is not None and platform and rules.platform != platform:
-            rules = None
-        if rules is None:
-            if not platform:
-                raise UsageError(
-                    f"没有指定平台：请加 --platform（{'、'.join(builtin_names())}），"
-                    f"或在商品文件夹上层放一个 {STORE_FILE}"
-                )
-            rules = load_rules(platform)
-    if platform and rules.platform != platform:
+        if platform and rules.platform != platform:
+            raise UsageError(
+                f"规则文件 {rules.files[-1]} 属于平台 {rules.platform}，"
+                f"与 --platform {platform} 不一致"
+            )
+        return rules
+    store = find_store_file(start)
+    if store is not None:
+        rules = load_rules(store)
+        if not platform or rules.platform == platform:
+            return rules
+    if not platform:
         raise UsageError(
-            f"规则文件 {rules.files[-1]} 属于平台 {rules.platform}，与 --platform {platform} 不一致"
+            f"没有指定平台：请加 --platform（{'、'.join(builtin_names())}），"
+            f"或在商品文件夹上层放一个 {STORE_FILE}"
         )
-    return rules
+    return load_rules(platform)

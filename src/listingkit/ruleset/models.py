@@ -41,7 +41,13 @@ ForbiddenChar = Literal[
 FormulaPart = Literal["marketing", "category", "brand", "product", "attribute", "modifier"]
 
 IMAGE_ROLES = ("main", "main_3x4", "white_background", "detail", "sku", "long")
-FORMULA_PARTS: tuple[str, ...] = ("marketing", "category", "product", "attribute", "modifier")
+FORMULA_PARTS: tuple[FormulaPart, ...] = (
+    "marketing",
+    "category",
+    "product",
+    "attribute",
+    "modifier",
+)
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|K|KB|KiB|M|MB|MiB|G|GB|GiB)?\s*$", re.IGNORECASE)
 _SIZE_FACTOR = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -150,7 +156,7 @@ class ImageSpec(Sourced):
     min_count: Count | None = fact("该角色最少几张")
     max_count: Count | None = fact("该角色最多几张")
     required_slots: list[Annotated[int, Field(gt=0)]] | None = fact("必须有图的位置，如 [1]")
-    aspect: Aspect | None = fact("宽高比，如 \"1:1\"、\"3:4\"")
+    aspect: Aspect | None = fact('宽高比，如 "1:1"、"3:4"')
     min_side_px: Pixels | None = fact("宽和高的最小像素")
     min_width_px: Pixels | None = fact("最小宽度（像素）")
     min_height_px: Pixels | None = fact("最小高度（像素）")
@@ -161,7 +167,7 @@ class ImageSpec(Sourced):
     pc_width_px: Pixels | None = fact("电脑端详情页宽度（像素）")
     zoom_min_side_px: Pixels | None = fact("达到此边长才有放大镜功能（像素）")
     max_bytes: ByteSize | None = fact(
-        "文件大小上限：字节数，或 \"3M\"、\"1MB\"、\"500KB\"（K、M 按 1024 进位）"
+        '文件大小上限：字节数，或 "3M"、"1MB"、"500KB"（K、M 按 1024 进位）'
     )
     formats: list[ImageFormat] | None = fact("允许的格式：jpeg, png, gif, bmp, webp")
     main_slot: Annotated[int, Field(gt=0)] | None = fact("作为第几张主图上传（如白底图放第 5 张）")
@@ -206,9 +212,7 @@ class NamingSpec(Strict):
         "{item}_{seq:02d}",
         description="文件名模板：{item} 货号，{seq} 序号，{colour} 颜色；扩展名自动保留",
     )
-    colour_template: str = Field(
-        "{item}_{colour}_{seq:02d}", description="有颜色时的文件名模板"
-    )
+    colour_template: str = Field("{item}_{colour}_{seq:02d}", description="有颜色时的文件名模板")
 
     @model_validator(mode="after")
     def _placeholders(self) -> NamingSpec:
@@ -226,7 +230,7 @@ class NamingSpec(Strict):
 class ScheduleSpec(Sourced):
     """``[schedule]``: when to list products."""
 
-    peaks: list[TimeWindow] | None = fact("流量高峰时段，如 \"20:00-23:00\"")
+    peaks: list[TimeWindow] | None = fact('流量高峰时段，如 "20:00-23:00"')
     lead_minutes: Annotated[int, Field(ge=0)] | None = fact("在高峰前多少分钟上架")
     cycle_days: Annotated[int, Field(gt=0)] | None = fact("上下架周期（天）")
 
@@ -239,9 +243,7 @@ class PlatformRules(Strict):
         pattern=r"^[a-z0-9][a-z0-9_-]*$", description="平台标识，如 taobao、jd、1688"
     )
     display_name: str = Field(description="平台中文名，如 淘宝")
-    extends: str | None = Field(
-        None, description="继承的平台名或规则文件路径（相对于本文件）"
-    )
+    extends: str | None = Field(None, description="继承的平台名或规则文件路径（相对于本文件）")
     extends_reason: str | None = Field(None, description="为什么继承该平台（平台规则文件必填）")
     store: str | None = Field(None, description="店铺名（店铺规则文件）")
     sources: dict[str, Source] = Field(default_factory=dict, description="出处表")
@@ -251,7 +253,7 @@ class PlatformRules(Strict):
     schedule: ScheduleSpec = Field(default_factory=ScheduleSpec, description="上架时间")
     checks: dict[str, CheckLevel] = Field(
         default_factory=dict,
-        description="按检查代码或名称调整级别：error、warning、info，\"off\" 关闭",
+        description='按检查代码或名称调整级别：error、warning、info，"off" 关闭',
     )
 
     def sourced_tables(self) -> Iterator[tuple[str, Sourced]]:

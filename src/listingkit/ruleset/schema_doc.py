@@ -125,7 +125,9 @@ def _section(title: str, model: type[BaseModel], summary: str) -> str:
     lines += ["| 键 | 类别 | 默认 | 说明 |", "| --- | --- | --- | --- |"]
     for name, info in model.model_fields.items():
         description = (info.description or "").replace("|", "\\|")
-        lines.append(f"| `{name}` | {_kind(model, name)} | {_default(model, name)} | {description} |")
+        lines.append(
+            f"| `{name}` | {_kind(model, name)} | {_default(model, name)} | {description} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -71,7 +71,9 @@ def _fact_line(fact: FactInfo) -> str:
     name = fact.key.rsplit(".", 1)[1]
     if not fact.is_set:
         status = DEFAULTED if fact.value is not None else MISSING
-        shown = f"{_value_text(fact.value)}（{status}）" if fact.value is not None else f"—（{status}）"
+        shown = (
+            f"{_value_text(fact.value)}（{status}）" if fact.value is not None else f"—（{status}）"
+        )
         return f"  {name} = {shown}"
     return (
         f"  {name} = {_value_text(fact.value)}"
