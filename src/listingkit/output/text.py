@@ -1,0 +1,87 @@
+"""The operator's format: Chinese, one block per file, a summary line at the end.
+
+``where``, ``with_hint`` and ``summary`` are also used by the other formats,
+so an operator reads the same words for a place, a fix and a total everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from listingkit.findings import Finding, Location, Report, Severity
+
+__all__ = ["render", "summary", "where", "with_hint"]
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_COLOR = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[34m"}
+
+# Hint, source and the rest of a multi-line message sit under the finding they belong to.
+_INDENT = "    "
+
+
+def where(location: Location) -> str:
+    """The place inside a file, e.g. ``表 Sheet1 · 行 3 · 列 标题 · 字 1-4``.
+
+    Empty for a finding about the whole file.
+    """
+    parts = []
+    if location.sheet:
+        parts.append(f"表 {location.sheet}")
+    if location.row is not None:
+        parts.append(f"行 {location.row}")
+    if location.column:
+        parts.append(f"列 {location.column}")
+    if location.span:
+        # A span is 0-based and end-exclusive; operators count characters from 1.
+        first = location.span[0] + 1
+        last = max(location.span[1], first)
+        parts.append(f"字 {first}" if first == last else f"字 {first}-{last}")
+    return " · ".join(parts)
+
+
+def with_hint(finding: Finding) -> str:
+    """The message, followed by the hint when there is one (for one-line formats)."""
+    if finding.hint:
+        return f"{finding.message}（建议：{finding.hint}）"
+    return finding.message
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text
+
+
+def _finding_lines(finding: Finding, color: bool) -> list[str]:
+    place = where(finding.location)
+    label = _paint(f"{finding.severity.label} {finding.code}", _COLOR[finding.severity], color)
+    message = finding.message.replace("\n", "\n" + _INDENT)
+    head = f"{place} · " if place else ""
+    lines = [f"  {head}{label} {finding.name}：{message}"]
+    if finding.hint:
+        lines.append(f"{_INDENT}→ 建议：{finding.hint}")
+    if finding.source:
+        lines.append(f"{_INDENT}依据：{finding.source}")
+    return lines
+
+
+def summary(report: Report) -> str:
+    """``检查了 N 个对象，发现 …`` with only the severities that occur."""
+    checked = f"检查了 {len(report.subjects)} 个对象"
+    counts = [
+        f"{report.count(severity)} 个{severity.label}"
+        for severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if report.count(severity)
+    ]
+    if not counts:
+        return f"{checked}，没有发现问题"
+    return f"{checked}，发现 {'、'.join(counts)}"
+
+
+def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
+    """Write the findings grouped per file, then the summary line."""
+    for path, findings in report.by_path().items():
+        stream.write(_paint(path, _BOLD, color) + "\n")
+        for finding in findings:
+            stream.write("\n".join(_finding_lines(finding, color)) + "\n")
+        stream.write("\n")
+    stream.write(summary(report) + "\n")
