@@ -58,9 +58,9 @@ class Location:
     column: str | None = None
     span: tuple[int, int] | None = None
 
-    def sort_key(self) -> tuple[str, str, int, int, int]:
+    def sort_key(self) -> tuple[str, str, int, str, int, int]:
         start, end = self.span or (0, 0)
-        return (self.path, self.sheet or "", self.row or 0, start, end)
+        return (self.path, self.sheet or "", self.row or 0, self.column or "", start, end)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +104,9 @@ class Hit:
     def __post_init__(self) -> None:
         object.__setattr__(self, "data", _frozen(self.data))
 
+    def __hash__(self) -> int:  # data is a read-only mapping, which does not hash
+        return hash((self.message, self.rule_key, self.span, self.row, self.column))
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -119,9 +122,13 @@ class Finding:
     data: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))
         object.__setattr__(self, "data", _frozen(self.data))
 
-    def sort_key(self) -> tuple[tuple[str, str, int, int, int], str, str]:
+    def __hash__(self) -> int:  # data is a read-only mapping, which does not hash
+        return hash((self.location, self.code, self.message))
+
+    def sort_key(self) -> tuple[tuple[str, str, int, str, int, int], str, str]:
         return (self.location.sort_key(), self.code, self.message)
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,7 +153,7 @@ class Report:
     subjects: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.findings.sort(key=Finding.sort_key)
+        self.findings = sorted(self.findings, key=Finding.sort_key)  # never the caller's list
 
     def extend(self, findings: Iterable[Finding]) -> None:
         self.findings.extend(findings)

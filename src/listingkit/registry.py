@@ -111,6 +111,8 @@ def describe(code_or_name: str) -> CheckSpec:
         raise UsageError(f"“{code_or_name}”不是一个检查代码；用 listingkit explain --all 查看全部")
     (only,) = code
     _load_family(family_of(only))
+    if only not in _REGISTRY:
+        raise UsageError(f"检查 {only} 已登记代码但尚未实现")
     return _REGISTRY[only]
 
 

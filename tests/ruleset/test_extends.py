@@ -53,9 +53,7 @@ def test_lists_replace_unless_extended(write):
 
 
 def test_checks_merge_per_code(write):
-    write(
-        "base.toml", 'extends = "taobao"\n[checks]\nFILE001 = "warning"\nFILE002 = "off"\n'
-    )
+    write("base.toml", 'extends = "taobao"\n[checks]\nFILE001 = "warning"\nFILE002 = "off"\n')
     store = write("listingkit.toml", 'extends = "base.toml"\n[checks]\nfile-empty = "info"\n')
     rules = load_rules(store)
     assert rules.model.checks == {"FILE001": "warning", "FILE002": "off", "file-empty": "info"}

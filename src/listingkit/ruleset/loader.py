@@ -84,6 +84,8 @@ class FactInfo:
     sources: tuple[Source, ...]
     origin: Origin | None
 
+    grade_cap: str | None = None
+
     @property
     def source(self) -> Source | None:
         """The source, or the weakest one for a list extended across files."""
@@ -91,7 +93,10 @@ class FactInfo:
 
     @property
     def grade(self) -> str | None:
-        return self.source.grade if self.source else None
+        """The evidence grade, no better than an ``inherited_grade`` that applies."""
+        if self.source is None:
+            return None
+        return max(self.source.grade, self.grade_cap or "A")
 
     @property
     def is_set(self) -> bool:
@@ -102,7 +107,12 @@ class FactInfo:
         """``淘宝发布页配置（GitHub …，2024-12，A 级）`` — for findings."""
         if not self.sources:
             return None
-        return "；".join(_cite(source) for source in self.sources)
+        cited = "；".join(_cite(source) for source in self.sources)
+        if self.grade_cap and self.grade != self.source.grade:  # type: ignore[union-attr]
+            cited += (
+                f"；沿用自 {self.origin.file if self.origin else '上级规则'}，按 {self.grade} 级"
+            )
+        return cited
 
 
 def _cite(source: Source) -> str:
@@ -118,6 +128,8 @@ class Rules:
     model: PlatformRules
     files: tuple[str, ...]
     provenance: Mapping[KeyPath, Origin] = field(repr=False)
+    #: file → the best grade its facts keep here (set by a later file's ``inherited_grade``)
+    grade_caps: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def platform(self) -> str:
@@ -143,7 +155,8 @@ class Rules:
         source_name = table.source_of(name) if origin is not None else None
         names = source_name.split(SOURCE_JOIN) if source_name else []
         sources = tuple(self.model.sources[n] for n in names if n in self.model.sources)
-        return FactInfo(key, value, source_name, sources, origin)
+        cap = self.grade_caps.get(origin.file) if origin else None
+        return FactInfo(key, value, source_name, sources, origin, cap)
 
     def facts(self) -> Iterator[FactInfo]:
         """Every fact field of every table present, set or not."""
@@ -552,6 +565,9 @@ def _load_file(path: Path) -> Rules:
     refs: list[_SourceRef] = []
     for raw in chain:
         _attach_sources(raw, problems, refs)
+        named = raw.data.get("extends_source")
+        if isinstance(named, str):
+            refs.append(_SourceRef(named, raw.origin(("extends_source",)), "extends_source"))
     merged: dict[str, Any] = {}
     prov: dict[KeyPath, Origin] = {}
     for raw in chain:
@@ -559,7 +575,18 @@ def _load_file(path: Path) -> Rules:
     model = _validate(merged, prov, chain[-1], refs, problems)
     if problems or model is None:
         raise RuleFileError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
-    return Rules(model, tuple(raw.display for raw in chain), prov)
+    return Rules(model, tuple(raw.display for raw in chain), prov, _grade_caps(chain))
+
+
+def _grade_caps(chain: list[_RawFile]) -> dict[str, str]:
+    """Each file's facts keep at most the grade a later file's ``inherited_grade`` allows."""
+    caps: dict[str, str] = {}
+    for index, raw in enumerate(chain):
+        cap = raw.data.get("inherited_grade")
+        if isinstance(cap, str):
+            for earlier in chain[:index]:
+                caps[earlier.display] = max(cap, caps.get(earlier.display, "A"))
+    return caps
 
 
 def load_rules(ref: str | os.PathLike[str]) -> Rules:

@@ -245,6 +245,14 @@ class PlatformRules(Strict):
     display_name: str = Field(description="平台中文名，如 淘宝")
     extends: str | None = Field(None, description="继承的平台名或规则文件路径（相对于本文件）")
     extends_reason: str | None = Field(None, description="为什么继承该平台（平台规则文件必填）")
+    extends_source: str | None = Field(
+        None, description="extends_reason 的出处，[sources] 下的名字"
+    )
+    inherited_grade: Grade | None = Field(
+        None,
+        description="继承来的数值在本平台最多算几级证据：别的平台的数值未在本平台核实时，"
+        '写 "B" 或 "C"，它们就只报警告',
+    )
     store: str | None = Field(None, description="店铺名（店铺规则文件）")
     sources: dict[str, Source] = Field(default_factory=dict, description="出处表")
     title: TitleSpec = Field(default_factory=TitleSpec, description="标题")
