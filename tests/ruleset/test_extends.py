@@ -147,3 +147,18 @@ def test_locate_handles_inline_tables_and_multiline_arrays(write):
     assert rules.fact("title.unit_weights").origin.line == 11
     assert rules.origin("title.unit_weights.other").line == 11
     assert Path(rules.fact("title.forbid").origin.file).name == "listingkit.toml"
+
+
+def test_tmall_inherited_numbers_are_only_warnings():
+    rules = load_rules("tmall")
+    fact = rules.fact("title.max_units")
+    assert fact.source.grade == "A" and fact.grade == "B"
+    assert "沿用自 rules/taobao.toml，按 B 级" in fact.citation()
+    # a store on Taobao itself keeps Taobao's grade A
+    assert load_rules("taobao").fact("title.max_units").grade == "A"
+
+
+def test_rules_show_marks_capped_grades(cli):
+    out = cli("rules", "show", "tmall").out
+    assert "max_units = 60    ← publish-page-2024（原 A 级，沿用按 B 级） rules/taobao.toml:" in out
+    assert "pc_width_px = 790    ← tmall-prompt-code（C 级） rules/tmall.toml:" in out

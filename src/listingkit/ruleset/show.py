@@ -75,10 +75,10 @@ def _fact_line(fact: FactInfo) -> str:
             f"{_value_text(fact.value)}（{status}）" if fact.value is not None else f"—（{status}）"
         )
         return f"  {name} = {shown}"
-    return (
-        f"  {name} = {_value_text(fact.value)}"
-        f"    ← {fact.source_name}（{fact.grade} 级） {fact.origin}"
-    )
+    grade = f"{fact.grade} 级"
+    if fact.source and fact.source.grade != fact.grade:
+        grade = f"原 {fact.source.grade} 级，沿用按 {fact.grade} 级"
+    return f"  {name} = {_value_text(fact.value)}    ← {fact.source_name}（{grade}） {fact.origin}"
 
 
 def _table_lines(rules: Rules, prefix: str, table: Sourced | None, label: str) -> list[str]:
@@ -104,6 +104,8 @@ def rules_to_text(rules: Rules) -> str:
     lines.append(f"规则文件：{' → '.join(rules.files)}")
     if model.extends_reason:
         lines.append(f"继承原因：{model.extends_reason}")
+    if model.inherited_grade:
+        lines.append(f"继承来的数值在本平台最多按 {model.inherited_grade} 级证据对待")
     lines += ["", "A 级数值默认按错误报告，B、C 级按警告；“←” 后是出处与设定位置。", ""]
     lines += _table_lines(rules, "title", model.title, _TABLE_TITLES["title"])
     for role, spec in model.images.roles():
