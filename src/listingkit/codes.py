@@ -18,12 +18,24 @@ CODE_PATTERN = re.compile(r"^(FILE|TITLE|IMG|SKU|SLOT)\d{3}$")
 #: Family prefix → the module that defines its checks (imported on demand).
 FAMILIES: dict[str, str] = {
     "FILE": "listingkit.files.checks",
+    "TITLE": "listingkit.title.checks",
 }
 
 #: Code → kebab-case name.
 CODES: dict[str, str] = {
     "FILE001": "file-unreadable",
     "FILE002": "file-empty",
+    "TITLE001": "title-too-long",
+    "TITLE002": "title-too-short",
+    "TITLE003": "forbidden-character",
+    "TITLE004": "invisible-character",
+    "TITLE005": "emoji-in-title",
+    "TITLE006": "bad-spacing",
+    "TITLE010": "banned-word",
+    "TITLE020": "repeated-word",
+    "TITLE030": "foreign-brand",
+    "TITLE031": "missing-product-word",
+    "TITLE040": "title-not-composed",
 }
 
 

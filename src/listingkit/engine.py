@@ -16,15 +16,20 @@ from listingkit.registry import CheckSpec, Selection, checks_for
 from listingkit.ruleset.loader import Rules
 from listingkit.subjects import file_subject, walk_files
 
-__all__ = ["active_checks", "check_files", "stamp"]
+__all__ = ["active_checks", "check_files", "run_checks", "stamp"]
 
 _GRADE_CAP = {"A": Severity.ERROR, "B": Severity.WARNING, "C": Severity.WARNING}
 
 
-def stamp(spec: CheckSpec, hit: Hit, path: str, rules: Rules) -> Finding:
-    """Turn a check's hit into a finding with code, severity and source."""
-    source = None
+def stamp(spec: CheckSpec, hit: Hit, where: Location, rules: Rules) -> Finding:
+    """Turn a check's hit into a finding with code, severity, source and place.
+
+    ``where`` is the subject's place; the hit may narrow it to a row or a span.
+    """
+    source = hit.source
     severity = spec.severity
+    if hit.severity is not None:
+        severity = min(severity, hit.severity, key=lambda s: s.rank)
     if hit.rule_key is not None:
         fact = rules.fact(hit.rule_key)
         source = fact.citation()
@@ -33,7 +38,13 @@ def stamp(spec: CheckSpec, hit: Hit, path: str, rules: Rules) -> Finding:
     level = rules.check_level(spec.code, spec.name)
     if level is not None and level != "off":
         severity = Severity(level)
-    location = Location(path, row=hit.row, column=hit.column, span=hit.span)
+    location = Location(
+        where.path,
+        where.sheet,
+        hit.row if hit.row is not None else where.row,
+        hit.column or where.column,
+        hit.span or where.span,
+    )
     return Finding(
         location, spec.code, spec.name, severity, hit.message, hit.hint, source, hit.data
     )
@@ -48,8 +59,11 @@ def active_checks(subject: str, rules: Rules, selection: Selection) -> list[Chec
     ]
 
 
-def _run(specs: Sequence[CheckSpec], subject: Any, path: str, rules: Rules) -> list[Finding]:
-    return [stamp(spec, hit, path, rules) for spec in specs for hit in spec.run(subject, rules)]
+def run_checks(
+    specs: Sequence[CheckSpec], subject: Any, where: Location, rules: Rules
+) -> list[Finding]:
+    """Every finding of ``specs`` on one subject."""
+    return [stamp(spec, hit, where, rules) for spec in specs for hit in spec.run(subject, rules)]
 
 
 def check_files(
@@ -62,8 +76,9 @@ def check_files(
     """Check every file under ``paths`` (folders walked recursively)."""
     selection = Selection(tuple(select), tuple(ignore))
     specs = active_checks("file", rules, selection)
-    report = Report(rules.platform)
+    subjects: list[str] = []
+    findings: list[Finding] = []
     for path, display in walk_files(paths):
-        report.subjects.append(display)
-        report.extend(_run(specs, file_subject(path, display), display, rules))
-    return report
+        subjects.append(display)
+        findings += run_checks(specs, file_subject(path, display), Location(display), rules)
+    return Report(rules.platform, findings, subjects)

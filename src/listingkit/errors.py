@@ -6,7 +6,9 @@ finding and the batch goes on. These are for what makes the run impossible::
     ListingkitError              anything that stops a run; the CLI exits 2
      ├── RuleFileError           one or more problems in a rule file (CONF0xx)
      ├── UsageError              bad command-line arguments or options
-     └── InputError              a path that does not exist, an unreadable input
+     ├── InputError              a path that does not exist, an unreadable input
+     └── SheetError              a sheet that cannot be used at all (wrong format,
+                                 empty, no product-word column); names file and sheet
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["InputError", "ListingkitError", "RuleFileError", "RuleProblem", "UsageError"]
+__all__ = [
+    "InputError",
+    "ListingkitError",
+    "RuleFileError",
+    "RuleProblem",
+    "SheetError",
+    "UsageError",
+]
 
 
 class ListingkitError(Exception):
@@ -27,6 +36,10 @@ class UsageError(ListingkitError):
 
 class InputError(ListingkitError):
     """A path the run needs is missing or cannot be read."""
+
+
+class SheetError(InputError):
+    """A parameter or keyword sheet that cannot be read as a whole."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,12 +90,15 @@ class Hit:
 
     ``rule_key`` names the rule-file value that was applied (for example
     ``"images.main.max_bytes"``); the engine looks up its source and evidence
-    grade from it.
+    grade from it. A check whose rule comes from elsewhere (a word list) gives
+    ``source`` itself, and may lower the severity of one hit with ``severity``.
     """
 
     message: str
     hint: str | None = None
     rule_key: str | None = None
+    source: str | None = None
+    severity: Severity | None = None
     span: tuple[int, int] | None = None
     row: int | None = None
     column: str | None = None
@@ -105,7 +108,7 @@ class Hit:
         object.__setattr__(self, "data", _frozen(self.data))
 
     def __hash__(self) -> int:  # data is a read-only mapping, which does not hash
-        return hash((self.message, self.rule_key, self.span, self.row, self.column))
+        return hash((self.message, self.rule_key, self.span, self.row))
 
 
 @dataclass(frozen=True, slots=True)

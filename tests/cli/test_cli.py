@@ -153,6 +153,12 @@ def test_rules_list_shows_seven_platforms(cli):
     assert len(text.splitlines()) == 7 and "淘宝" in text
 
 
+def _line_of(key: str, *, after: str) -> int:
+    lines = (ROOT / "rules" / "taobao.toml").read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(after))
+    return next(i for i in range(start, len(lines)) if lines[i].startswith(key)) + 1
+
+
 def test_rules_show_json_has_source_and_grade_next_to_every_number(cli):
     data = json.loads(cli("rules", "show", "taobao", "--format", "json").out)
     max_bytes = data["images"]["main"]["max_bytes"]
@@ -160,7 +166,7 @@ def test_rules_show_json_has_source_and_grade_next_to_every_number(cli):
         "value": 3145728,
         "source": "publish-page-2024",
         "grade": "A",
-        "set_in": "rules/taobao.toml:70",
+        "set_in": f"rules/taobao.toml:{_line_of('max_bytes', after='[images.main]')}",
         "status": "set",
     }
     assert data["images"]["main"]["min_side_px"]["status"] == "missing"

@@ -19,10 +19,7 @@ All problems are raised together as one :class:`RuleFileError`.
 from __future__ import annotations
 
 import copy
-import difflib
 import os
-import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +29,8 @@ from pydantic import BaseModel, ValidationError
 
 from listingkit.codes import CODES
 from listingkit.errors import RuleFileError, RuleProblem, UsageError
-from listingkit.oserrors import os_reason
-from listingkit.ruleset.builtin import builtin_names, builtin_path, rules_dir
-from listingkit.ruleset.locate import KeyLines, KeyPath, line_of, scan_key_lines
+from listingkit.ruleset.builtin import builtin_names, builtin_path
+from listingkit.ruleset.locate import KeyPath
 from listingkit.ruleset.models import (
     SOURCED_TABLES,
     ImageSpec,
@@ -46,6 +42,14 @@ from listingkit.ruleset.models import (
     Sourced,
     TitleSpec,
     UnitWeights,
+)
+from listingkit.ruleset.tomlfile import (
+    Origin,
+    TomlFile,
+    display_path,
+    read_toml,
+    suggest,
+    validation_message,
 )
 
 __all__ = [
@@ -61,17 +65,6 @@ __all__ = [
 STORE_FILE = "listingkit.toml"
 EXTEND_PREFIX = "extend_"
 SOURCE_JOIN = " + "  # how a list extended across files names its several sources
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """The file and line that set a value."""
-
-    file: str
-    line: int | None
-
-    def __str__(self) -> str:
-        return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,91 +166,48 @@ class Rules:
 # Reading
 
 
-@dataclass
-class _RawFile:
-    path: Path
-    display: str
-    data: dict[str, Any]
-    lines: KeyLines
-
-    def origin(self, path: KeyPath) -> Origin:
-        return Origin(self.display, line_of(self.lines, path))
-
-
-_TOML_POSITION = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
-
-
-def _display(path: Path) -> str:
-    """How a rule file is named in messages: shipped files as ``rules/<name>``."""
-    try:
-        return "rules/" + path.resolve().relative_to(rules_dir().resolve()).as_posix()
-    except ValueError:
-        pass
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path.resolve()) if relative.startswith("..") else relative
-
-
-def _read(path: Path, problems: list[RuleProblem]) -> _RawFile | None:
-    display = _display(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(
-            RuleProblem(
-                "CONF010",
-                display,
-                None,
-                None,
-                f"无法读取规则文件：{os_reason(exc)}；请检查路径和权限",
-            )
-        )
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(
-            RuleProblem(
-                "CONF011",
-                display,
-                line,
-                None,
-                f"不是 UTF-8 编码（第 {exc.start + 1} 字节 0x{raw[exc.start]:02X} 无法解码）；"
-                "请用编辑器另存为 UTF-8",
-            )
-        )
-        return None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = _TOML_POSITION.match(str(exc))
-        at_line = int(match["line"]) if match else None
-        where = f"第 {match['col']} 列：{match['msg']}" if match else str(exc)
-        problems.append(
-            RuleProblem("CONF001", display, at_line, None, f"TOML 语法错误，{where}；请修正这一行")
-        )
-        return None
-    return _RawFile(path, display, data, scan_key_lines(text))
-
-
 def _looks_like_path(ref: str) -> bool:
     return "/" in ref or "\\" in ref or ref.endswith(".toml")
 
 
-def _suggest(word: str, options: Any) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"（是否想写 {close[0]}？）" if close else ""
+#: Settings that name files, resolved against the folder of the file that names them.
+PATH_LISTS: tuple[KeyPath, ...] = (("title", "word_lists"), ("title", "extend_word_lists"))
+
+
+def _resolve_paths(raw: TomlFile, problems: list[RuleProblem]) -> None:
+    for key_path in PATH_LISTS:
+        table = _get_table(raw.data, key_path[:-1])
+        entries = table.get(str(key_path[-1])) if isinstance(table, dict) else None
+        if not isinstance(entries, list):
+            continue
+        resolved = []
+        for entry in entries:
+            if not isinstance(entry, str):
+                resolved.append(entry)  # the model reports the wrong type
+                continue
+            target = (raw.path.parent / entry).resolve()
+            if not target.is_file():
+                where = raw.origin(key_path)
+                problems.append(
+                    RuleProblem(
+                        "CONF013",
+                        where.file,
+                        where.line,
+                        ".".join(map(str, key_path)),
+                        f"词表文件 {entry} 不存在（相对于 {raw.display} 所在的文件夹）",
+                    )
+                )
+            resolved.append(str(target))
+        table[str(key_path[-1])] = resolved
 
 
 def _read_chain(
     path: Path, problems: list[RuleProblem], stack: tuple[Path, ...] = ()
-) -> list[_RawFile]:
-    raw = _read(path, problems)
+) -> list[TomlFile]:
+    raw = read_toml(path, problems)
     if raw is None:
         return []
+    _resolve_paths(raw, problems)
     ref = raw.data.get("extends")
     if ref is None:
         return [raw]
@@ -272,7 +222,7 @@ def _read_chain(
     target = (path.parent / ref) if _looks_like_path(ref) else builtin_path(ref)
     if target is None or not target.is_file():
         kind = "文件" if _looks_like_path(ref) else "平台"
-        hint = "" if _looks_like_path(ref) else _suggest(ref, builtin_names())
+        hint = "" if _looks_like_path(ref) else suggest(ref, builtin_names())
         known = "、".join(builtin_names())
         problems.append(
             RuleProblem(
@@ -286,7 +236,7 @@ def _read_chain(
         return [raw]
     chain = (*stack, path.resolve())
     if target.resolve() in chain:
-        loop = " → ".join(_display(p) for p in (*chain, target.resolve()))
+        loop = " → ".join(display_path(p) for p in (*chain, target.resolve()))
         problems.append(
             RuleProblem("CONF008", where.file, where.line, "extends", f"extends 形成循环：{loop}")
         )
@@ -314,7 +264,7 @@ def _get_table(data: Mapping[str, Any], path: KeyPath) -> Any:
     return node
 
 
-def _attach_sources(raw: _RawFile, problems: list[RuleProblem], refs: list[_SourceRef]) -> None:
+def _attach_sources(raw: TomlFile, problems: list[RuleProblem], refs: list[_SourceRef]) -> None:
     """Give every fact this file sets the source this file names for it."""
     for table_path, model in SOURCED_TABLES.items():
         table = _get_table(raw.data, table_path)
@@ -339,7 +289,7 @@ def _attach_sources(raw: _RawFile, problems: list[RuleProblem], refs: list[_Sour
                         where.file,
                         where.line,
                         f"{dotted}.source_for.{name}",
-                        f"不是本表的数值字段{_suggest(name, facts)}",
+                        f"不是本表的数值字段{suggest(name, facts)}",
                     )
                 )
             elif isinstance(value, str):
@@ -372,7 +322,7 @@ def _attach_sources(raw: _RawFile, problems: list[RuleProblem], refs: list[_Sour
 # Merging
 
 
-def _record(prov: dict[KeyPath, Origin], path: KeyPath, value: Any, raw: _RawFile) -> None:
+def _record(prov: dict[KeyPath, Origin], path: KeyPath, value: Any, raw: TomlFile) -> None:
     prov[path] = raw.origin(path)
     if isinstance(value, dict):
         for key, inner in value.items():
@@ -383,7 +333,7 @@ def _merge(
     base: dict[str, Any],
     child: Mapping[str, Any],
     path: KeyPath,
-    raw: _RawFile,
+    raw: TomlFile,
     prov: dict[KeyPath, Origin],
     problems: list[RuleProblem],
 ) -> None:
@@ -426,6 +376,11 @@ def _merge(
 # Validation messages
 
 
+def _fields_at(loc: KeyPath) -> list[str]:
+    model = _model_at(loc)
+    return list(model.model_fields) if model else []
+
+
 def _model_at(loc: KeyPath) -> type[BaseModel] | None:
     """The model whose fields are allowed at ``loc`` (for "did you mean")."""
     if not loc:
@@ -447,48 +402,7 @@ def _model_at(loc: KeyPath) -> type[BaseModel] | None:
     return nested.get(str(head)) if not rest else None
 
 
-_TYPE_WORDS = {
-    "int": "整数",
-    "float": "数字",
-    "string": "字符串",
-    "bool": "true 或 false",
-    "list": "列表 [...]",
-    "dict": "表 {...}",
-    "model": "表 {...}",
-}
-
-
-def _message(error: Mapping[str, Any]) -> tuple[str, str]:
-    """(code, Chinese message) for one pydantic error."""
-    kind: str = error["type"]
-    loc: KeyPath = tuple(error["loc"])
-    value = error.get("input")
-    ctx = error.get("ctx") or {}
-    if kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
-        options = list(model.model_fields) if model else []
-        return "CONF002", f"未知的键{_suggest(str(loc[-1]), options)}"
-    if kind == "missing":
-        return "CONF004", "缺少必填项"
-    if kind == "literal_error":
-        allowed = ctx.get("expected", "")
-        hint = _suggest(str(value), re.findall(r"'([^']*)'", allowed))
-        return "CONF003", f"取值 {value!r} 不在允许的范围：{allowed}{hint}"
-    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
-        sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<"}.get(kind, "≤")
-        limit = next(iter(ctx.values()), "")
-        return "CONF003", f"取值 {value!r} 超出范围：应 {sign} {limit}"
-    if kind == "string_pattern_mismatch":
-        return "CONF003", f"取值 {value!r} 格式不对（应匹配 {ctx.get('pattern')}）"
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        expected = _TYPE_WORDS.get(kind.split("_")[0], kind.split("_")[0])
-        return "CONF003", f"类型不对：应为{expected}，实际是 {value!r}"
-    if kind == "value_error":
-        return "CONF003", str(error["msg"]).removeprefix("Value error, ")
-    return "CONF003", f"取值无效：{error['msg']}"
-
-
-def _locate(loc: KeyPath, prov: Mapping[KeyPath, Origin], leaf: _RawFile) -> Origin:
+def _locate(loc: KeyPath, prov: Mapping[KeyPath, Origin], leaf: TomlFile) -> Origin:
     key = loc
     while key:
         if key in prov:
@@ -500,7 +414,7 @@ def _locate(loc: KeyPath, prov: Mapping[KeyPath, Origin], leaf: _RawFile) -> Ori
 def _validate(
     merged: dict[str, Any],
     prov: Mapping[KeyPath, Origin],
-    leaf: _RawFile,
+    leaf: TomlFile,
     refs: list[_SourceRef],
     problems: list[RuleProblem],
 ) -> PlatformRules | None:
@@ -510,7 +424,7 @@ def _validate(
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
-            code, message = _message(error)
+            code, message = validation_message(error, _fields_at)
             where = _locate(loc, prov, leaf)
             key = ".".join(str(p) for p in loc) or None
             problems.append(RuleProblem(code, where.file, where.line, key, message))
@@ -528,7 +442,7 @@ def _validate(
                 ref.origin.file,
                 ref.origin.line,
                 ref.key,
-                f"出处 “{ref.name}” 不存在{_suggest(ref.name, known)}；"
+                f"出处 “{ref.name}” 不存在{suggest(ref.name, known)}；"
                 f"请在 [sources.{ref.name}] 登记它",
             )
         )
@@ -546,7 +460,7 @@ def _validate(
                     where.file,
                     where.line,
                     f"checks.{key}",
-                    f"未知的检查代码{_suggest(key, [*CODES, *names])}；"
+                    f"未知的检查代码{suggest(key, [*CODES, *names])}；"
                     "用 listingkit explain --all 查看全部",
                 )
             )
@@ -573,12 +487,24 @@ def _load_file(path: Path) -> Rules:
     for raw in chain:
         _merge(merged, raw.data, (), raw, prov, problems)
     model = _validate(merged, prov, chain[-1], refs, problems)
+    if model is not None and not problems:
+        problems += _word_list_problems(model.title.word_lists)
     if problems or model is None:
         raise RuleFileError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
     return Rules(model, tuple(raw.display for raw in chain), prov, _grade_caps(chain))
 
 
-def _grade_caps(chain: list[_RawFile]) -> dict[str, str]:
+def _word_list_problems(paths: list[str]) -> list[RuleProblem]:
+    from listingkit.text.wordlist import load_word_lists
+
+    try:
+        load_word_lists(paths)
+    except RuleFileError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _grade_caps(chain: list[TomlFile]) -> dict[str, str]:
     """Each file's facts keep at most the grade a later file's ``inherited_grade`` allows."""
     caps: dict[str, str] = {}
     for index, raw in enumerate(chain):
@@ -605,7 +531,7 @@ def load_rules(ref: str | os.PathLike[str]) -> Rules:
     if _looks_like_path(text):
         raise UsageError(f"规则文件 {text} 不存在；请检查路径")
     raise UsageError(
-        f"未知的平台 “{text}”{_suggest(text, builtin_names())}；"
+        f"未知的平台 “{text}”{suggest(text, builtin_names())}；"
         f"可用的平台：{'、'.join(builtin_names())}"
     )
 

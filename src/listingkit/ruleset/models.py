@@ -137,6 +137,20 @@ class TitleSpec(Sourced):
         "平台禁止或会改写的字符类：tab, newline, emoji, half_width_angle, zero_width, "
         "full_width_space"
     )
+    word_lists: list[str] = Field(
+        default_factory=list,
+        description="极限词表文件，路径相对于写它的规则文件；店铺用 extend_word_lists 追加",
+    )
+    allow_words: list[str] = Field(
+        default_factory=list, description="不算极限词的词语（专有名词、已注册的商标等）"
+    )
+    own_brands: list[str] = Field(
+        default_factory=list,
+        description="本店拥有或获授权的品牌词：不算极限词，分词时保持完整",
+    )
+    foreign_brands: list[str] = Field(
+        default_factory=list, description="本店没有授权的品牌词：出现在标题中即报告"
+    )
     formula: list[FormulaPart] = Field(
         default_factory=lambda: list(FORMULA_PARTS),
         description="组标题的顺序：marketing 营销词, category 类目词, brand 品牌, "

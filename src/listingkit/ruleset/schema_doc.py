@@ -85,6 +85,7 @@ listingkit.toml:14: images.main.min_sid_px: 未知的键（是否想写 min_side
 | CONF010 | 文件无法读取 |
 | CONF011 | 文件不是 UTF-8 编码 |
 | CONF012 | `extend_` 用在不是列表的键上 |
+| CONF013 | 词表文件不存在 |
 
 ## 字段
 """

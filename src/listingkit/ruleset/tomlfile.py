@@ -1,0 +1,156 @@
+"""Reading TOML files for listingkit: errors with file, line and column, and Chinese messages.
+
+Shared by rule files and word lists, so both report problems the same way.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from listingkit.errors import RuleProblem
+from listingkit.oserrors import os_reason
+from listingkit.ruleset.builtin import rules_dir
+from listingkit.ruleset.locate import KeyLines, KeyPath, line_of, scan_key_lines
+
+__all__ = ["Origin", "TomlFile", "display_path", "read_toml", "suggest", "validation_message"]
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The file and line that set a value."""
+
+    file: str
+    line: int | None
+
+    def __str__(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+@dataclass
+class TomlFile:
+    """A TOML file as read: where it is, how messages name it, its data and key lines."""
+
+    path: Path
+    display: str
+    data: dict[str, Any]
+    lines: KeyLines
+
+    def origin(self, path: KeyPath) -> Origin:
+        return Origin(self.display, line_of(self.lines, path))
+
+
+_TOML_POSITION = re.compile(r"^(?P<msg>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+
+
+def display_path(path: Path) -> str:
+    """How a rule file is named in messages: shipped files as ``rules/<name>``."""
+    try:
+        return "rules/" + path.resolve().relative_to(rules_dir().resolve()).as_posix()
+    except ValueError:
+        pass
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path.resolve()) if relative.startswith("..") else relative
+
+
+def read_toml(path: Path, problems: list[RuleProblem]) -> TomlFile | None:
+    """Read and parse a TOML file; on failure add one problem and return None."""
+    display = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(
+            RuleProblem(
+                "CONF010",
+                display,
+                None,
+                None,
+                f"无法读取规则文件：{os_reason(exc)}；请检查路径和权限",
+            )
+        )
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(
+            RuleProblem(
+                "CONF011",
+                display,
+                line,
+                None,
+                f"不是 UTF-8 编码（第 {exc.start + 1} 字节 0x{raw[exc.start]:02X} 无法解码）；"
+                "请用编辑器另存为 UTF-8",
+            )
+        )
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_POSITION.match(str(exc))
+        at_line = int(match["line"]) if match else None
+        where = f"第 {match['col']} 列：{match['msg']}" if match else str(exc)
+        problems.append(
+            RuleProblem("CONF001", display, at_line, None, f"TOML 语法错误，{where}；请修正这一行")
+        )
+        return None
+    return TomlFile(path, display, data, scan_key_lines(text))
+
+
+def suggest(word: str, options: Any) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"（是否想写 {close[0]}？）" if close else ""
+
+
+_TYPE_WORDS = {
+    "int": "整数",
+    "float": "数字",
+    "string": "字符串",
+    "bool": "true 或 false",
+    "list": "列表 [...]",
+    "dict": "表 {...}",
+    "model": "表 {...}",
+}
+
+
+def validation_message(
+    error: Mapping[str, Any], fields_at: Callable[[KeyPath], Sequence[str]]
+) -> tuple[str, str]:
+    """(code, Chinese message) for one pydantic error.
+
+    ``fields_at(loc)`` names the keys allowed in the table at ``loc``, for the
+    "did you mean" of an unknown key.
+    """
+    kind: str = error["type"]
+    loc: KeyPath = tuple(error["loc"])
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "CONF002", f"未知的键{suggest(str(loc[-1]), fields_at(loc[:-1]))}"
+    if kind == "missing":
+        return "CONF004", "缺少必填项"
+    if kind == "literal_error":
+        allowed = ctx.get("expected", "")
+        hint = suggest(str(value), re.findall(r"'([^']*)'", allowed))
+        return "CONF003", f"取值 {value!r} 不在允许的范围：{allowed}{hint}"
+    if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
+        sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<"}.get(kind, "≤")
+        limit = next(iter(ctx.values()), "")
+        return "CONF003", f"取值 {value!r} 超出范围：应 {sign} {limit}"
+    if kind == "string_pattern_mismatch":
+        return "CONF003", f"取值 {value!r} 格式不对（应匹配 {ctx.get('pattern')}）"
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        expected = _TYPE_WORDS.get(kind.split("_")[0], kind.split("_")[0])
+        return "CONF003", f"类型不对：应为{expected}，实际是 {value!r}"
+    if kind == "value_error":
+        return "CONF003", str(error["msg"]).removeprefix("Value error, ")
+    return "CONF003", f"取值无效：{error['msg']}"

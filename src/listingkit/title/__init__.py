@@ -1,0 +1,1 @@
+"""Titles: measure, lint and compose product titles (TITLE0xx)."""

@@ -1,0 +1,356 @@
+"""TITLE0xx: title checks. Each docstring is the operator's documentation.
+
+Examples in the ``## 示例`` sections are run as tests against Taobao's rules:
+an ``Okay:`` line must pass the check, a ``TITLEnnn:`` line must fail it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from listingkit.findings import Hit, Severity
+from listingkit.registry import check
+from listingkit.ruleset.loader import Rules
+from listingkit.text.chars import CHAR_CLASSES, find_class
+from listingkit.text.width import describe_weights
+from listingkit.text.wordlist import normal_form
+from listingkit.title.repeat import find_repeats
+from listingkit.title.subject import RowSubject, TitleSubject
+
+__all__ = [
+    "bad_spacing",
+    "banned_word",
+    "emoji_in_title",
+    "forbidden_character",
+    "foreign_brand",
+    "invisible_character",
+    "missing_product_word",
+    "repeated_word",
+    "title_not_composed",
+    "title_too_long",
+    "title_too_short",
+]
+
+
+def _position(index: int) -> str:
+    return f"第 {index + 1} 个字"
+
+
+@check(
+    "TITLE001", "title-too-long", subject="title", keys=("title.max_units", "title.unit_weights")
+)
+def title_too_long(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
+    """标题超过平台的长度上限。
+
+    ## 检查什么
+    按规则文件的计数方式（淘宝：汉字计 2、字母数字计 1）计算标题长度，
+    超过 `title.max_units` 即报告，并指出从哪个字开始超出。
+
+    ## 为什么
+    发布页不允许超长标题；用接口或表格批量发布时，超出部分会被截掉，截掉的往往是后面的属性词。
+
+    ## 示例
+    Okay: 夏季纯棉短袖T恤男宽松圆领
+    TITLE001: 夏季新款纯棉短袖T恤男士宽松圆领半袖上衣潮流百搭学生休闲打底衫韩版
+    """
+    limit = rules.model.title.max_units
+    measured = subject.measure
+    if limit is None or measured.units <= limit:
+        return
+    start = measured.index_over(limit) or 0
+    counting = describe_weights(subject.context.weights)
+    yield Hit(
+        f"标题长度 {measured.units} 超过上限 {limit}（{counting}）",
+        hint=f"删减修饰词或重复的属性词；从{_position(start)}起超出：“{subject.text[start:]}”",
+        rule_key="title.max_units",
+        span=(start, len(subject.text)),
+        data={"actual": measured.units, "limit": limit, "unit": "字符单位"},
+    )
+
+
+@check("TITLE002", "title-too-short", subject="title", keys=("title.min_units",))
+def title_too_short(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
+    """标题短于平台或店铺规定的最短长度。
+
+    ## 检查什么
+    标题长度（计数方式同 TITLE001）低于 `title.min_units` 时报告；规则文件没有下限时不检查。
+
+    ## 为什么
+    太短的标题覆盖的搜索词少；有的平台和店铺规范要求最短长度。
+
+    ## 示例
+    Okay: 夏季纯棉短袖T恤男宽松圆领
+    TITLE002: （在 min_units = 20 的规则下）T恤
+    """
+    limit = rules.model.title.min_units
+    units = subject.measure.units
+    if limit is not None and units < limit:
+        yield Hit(
+            f"标题长度 {units} 低于下限 {limit}（{describe_weights(subject.context.weights)}）",
+            hint="补充属性词、类目词或修饰词",
+            rule_key="title.min_units",
+            data={"actual": units, "limit": limit, "unit": "字符单位"},
+        )
+
+
+_REWRITES = {"tab": "平台会把它换成空格", "newline": "平台会把它换成空格"}
+
+
+@check("TITLE003", "forbidden-character", subject="title", keys=("title.forbid",))
+def forbidden_character(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
+    r"""标题含平台禁止或会改写的字符。
+
+    ## 检查什么
+    `title.forbid` 列出的字符类：制表符、换行符（淘宝会换成空格）、半角尖括号 `< >`、
+    零宽字符、全角空格。emoji 由 TITLE005 检查。
+
+    ## 为什么
+    这些字符会被平台拒绝或悄悄改写，改写后标题长度和分词都会变化。
+
+    ## 示例
+    Okay: 夏季纯棉短袖T恤男宽松圆领
+    TITLE003: 夏季纯棉短袖T恤\t男宽松圆领
+    """
+    for name in rules.model.title.forbid or ():
+        if name == "emoji":
+            continue
+        for run in find_class(name, subject.text):
+            effect = _REWRITES.get(name, "平台不允许")
+            yield Hit(
+                f"{_position(run.start)}是{CHAR_CLASSES[name]}，{effect}",
+                hint="删除它，词与词之间需要分隔时用一个半角空格",
+                rule_key="title.forbid",
+                span=(run.start, run.end),
+                data={"class": name, "actual": run.text},
+            )
+
+
+@check("TITLE004", "invisible-character", subject="title", severity=Severity.WARNING)
+def invisible_character(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
+    r"""标题里有看不见的字符（零宽空格、方向控制符等）。
+
+    ## 检查什么
+    Unicode 格式字符（Cf 类），例如从网页或聊天软件复制时带进来的零宽空格 U+200B。
+    规则文件已禁止 `zero_width` 时由 TITLE003 报告，这里不重复。
+
+    ## 为什么
+    看不见的字符占长度、打断搜索词，还会让极限词检查漏掉被隔开的词。
+
+    ## 示例
+    Okay: 夏季纯棉短袖T恤男宽松圆领
+    TITLE004: 夏季纯棉\u200b短袖T恤
+    """
+    if "zero_width" in (rules.model.title.forbid or ()):
+        return
+    for run in find_class("zero_width", subject.text):
+        codes = " ".join(f"U+{ord(c):04X}" for c in run.text)
+        yield Hit(
+            f"{_position(run.start)}有看不见的字符 {codes}",
+            hint="删除它；从网页复制的标题先粘贴到纯文本编辑器里再复制",
+            span=(run.start, run.end),
+            data={"actual": codes},
+        )
+
+
+@check("TITLE005", "emoji-in-title", subject="title", keys=("title.forbid",))
+def emoji_in_title(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
+    """标题含 emoji，而平台不允许。
+
+    ## 检查什么
+    `title.forbid` 含 `emoji` 时（如抖音电商），报告标题中的每个 emoji。
+    ©、®、™ 按文字处理，不算 emoji。
+
+    ## 为什么
+    平台的标题字段不接受 emoji，发布会失败。
+
+    ## 示例
+    Okay: 夏季纯棉短袖T恤男宽松圆领
+    TITLE005: （在抖音电商的规则下）夏季纯棉短袖T恤🔥
+    """
+    if "emoji" not in (rules.model.title.forbid or ()):
+        return
+    for run in find_class("emoji", subject.text):
+        yield Hit(
+            f"{_position(run.start)}是 emoji “{run.text}”，平台不允许",
+            hint="删除 emoji，用文字写出卖点",
+            rule_key="title.forbid",
+            span=(run.start, run.end),
+            data={"actual": run.text},
+        )
+
+
+_INNER_SPACES = regex.compile(r"(?<=\S) {2,}(?=\S)")
+
+
+@check("TITLE006", "bad-spacing", subject="title", severity=Severity.WARNING)
+def bad_spacing(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
+    """标题首尾有空格、连续空格或全角空格。
+
+    ## 检查什么
+    开头或结尾的空白、两个以上连续的半角空格，以及全角空格（`title.forbid` 已禁止全角空格时由
+    TITLE003 报告）。
+
+    ## 为什么
+    空格占长度：两个半角空格和一个汉字一样长。词与词之间最多一个半角空格就够了。
+
+    ## 示例
+    Okay: 夏季纯棉短袖 T恤
+    TITLE006: 夏季纯棉短袖  T恤
+    """
+    text = subject.text
+    stripped = text.strip()
+    if stripped != text and stripped:
+        lead = len(text) - len(text.lstrip())
+        where = "开头" if lead else "结尾"
+        span = (0, lead) if lead else (len(text.rstrip()), len(text))
+        yield Hit(f"标题{where}有空白", hint="删除首尾的空格", span=span)
+    for gap in _INNER_SPACES.finditer(text):
+        yield Hit(
+            f"{_position(gap.start())}起有 {len(gap.group())} 个连续空格",
+            hint="只留一个半角空格",
+            span=gap.span(),
+        )
+    if "full_width_space" not in (rules.model.title.forbid or ()):
+        for run in find_class("full_width_space", text):
+            yield Hit(
+                f"{_position(run.start)}是全角空格，占 2 个单位",
+                hint="换成一个半角空格",
+                span=(run.start, run.end),
+            )
+
+
+_LEVEL = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+
+
+@check("TITLE010", "banned-word", subject="title", keys=("title.word_lists", "title.allow_words"))
+def banned_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
+    """标题含广告法禁用的极限词或平台禁用词。
+
+    ## 检查什么
+    按规则文件 `title.word_lists` 列出的词表查找（内置词表见 `rules/words/ad-law.toml`，
+    按绝对化用语、“第一/唯一”、国家级、权威背书、虚假紧迫、医疗功效、迷信等分类）。
+    不区分全角半角和大小写；不会在货号、型号、较长的数字或英文单词内部误报（`ZX-最1`、`NO.12`）；
+    词表的例外短语（第一次、最近）、店铺的 `allow_words` 和 `own_brands` 不算。
+
+    ## 为什么
+    《广告法》第九条禁止“国家级”“最高级”“最佳”等用语，平台会据此删除商品或扣分。
+
+    ## 示例
+    Okay: 第一次做妈妈的孕妇连衣裙
+    TITLE010: 全网最佳纯棉短袖T恤
+    """
+    for hit in subject.context.banned.find(subject.text):
+        word = hit.value
+        replace = "删除它" if word.replace == "删除" else f"改为“{word.replace}”或删除"
+        yield Hit(
+            f"“{hit.text}”是{word.category}类极限词：{word.reason}",
+            hint=replace,
+            source=f"{word.list_name}：{word.basis}" if word.basis else word.list_name,
+            severity=_LEVEL[word.severity],
+            span=(hit.start, hit.end),
+            data={"word": word.word, "category": word.category, "replace": word.replace},
+        )
+
+
+@check("TITLE020", "repeated-word", subject="title", severity=Severity.WARNING)
+def repeated_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
+    """标题里同一个词出现两次，或一个词已经包含在另一个词里。
+
+    ## 检查什么
+    用 jieba 分词（附带电商词典，型号、品牌保持完整），找出重复的词，以及“连衣裙 … 裙”这样
+    短词已含在长词里的情况。“的、款、型”等连接字不算。
+
+    ## 为什么
+    重复的词不会带来更多搜索，却占掉标题的长度；淘宝导购标题规则明确不许重复词。
+
+    ## 示例
+    Okay: 夏季纯棉短袖T恤男宽松圆领
+    TITLE020: 碎花连衣裙夏季新款裙
+    """
+    for repeat in find_repeats(subject.tokens):
+        first, second = repeat.first, repeat.second
+        if not repeat.inside:
+            message = f"“{second.text}”重复出现，前面已有"
+        elif len(second.text) < len(first.text):
+            message = f"“{second.text}”已包含在前面的“{first.text}”里"
+        else:
+            message = f"“{second.text}”包含了前面的“{first.text}”"
+        yield Hit(
+            message,
+            hint=f"删掉{_position(second.start)}起的“{second.text}”，把长度留给别的搜索词",
+            span=(second.start, second.end),
+            data={"word": second.text, "first": [first.start, first.end]},
+        )
+
+
+@check("TITLE030", "foreign-brand", subject="title", keys=("title.foreign_brands",))
+def foreign_brand(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
+    """标题含本店没有授权的品牌词。
+
+    ## 检查什么
+    店铺规则文件 `title.foreign_brands` 列出的品牌词出现在标题中即报告（不区分全角半角和大小写）。
+
+    ## 为什么
+    平台要求标题与商品的品牌一致；蹭别家品牌词会被判滥用关键词或侵权。
+
+    ## 示例
+    Okay: 夏季纯棉短袖T恤男宽松圆领
+    TITLE030: （在 foreign_brands = ["耐克"] 的规则下）耐克同款纯棉短袖T恤
+    """
+    for hit in subject.context.foreign_brands.find(subject.text):
+        yield Hit(
+            f"“{hit.text}”是本店没有授权的品牌词",
+            hint="删除它；写本店自己的品牌，或用品类词描述",
+            span=(hit.start, hit.end),
+            data={"word": hit.value},
+        )
+
+
+@check("TITLE031", "missing-product-word", subject="title")
+def missing_product_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
+    """标题里没有表格给出的产品词。
+
+    ## 检查什么
+    参数表有“产品词”列时，标题必须包含其中的产品词（不区分全角半角和大小写）。
+
+    ## 为什么
+    产品词是买家搜索的核心词，标题里没有它，商品就搜不到。
+
+    ## 示例
+    Okay: （产品词为 连衣裙）夏季碎花连衣裙
+    TITLE031: （产品词为 连衣裙）夏季碎花长裙
+    """
+    folded = normal_form(subject.text)
+    missing = [p for p in subject.products if p and normal_form(p) not in folded]
+    if subject.products and len(missing) == len(subject.products):
+        words = "、".join(subject.products)
+        yield Hit(
+            f"标题里没有产品词“{words}”",
+            hint="把产品词写进标题，放在类目词之后",
+            data={"expected": list(subject.products)},
+        )
+
+
+@check("TITLE040", "title-not-composed", subject="sheet_row")
+def title_not_composed(subject: RowSubject, rules: Rules) -> Iterator[Hit]:
+    """参数表的这一行组不出标题。
+
+    ## 检查什么
+    产品词为空、产品词本身含极限词或未授权的品牌词、产品词单独就超过长度上限时，这一行没有候选标题；
+    报告写明行号、列名和原因，其余行照常处理。
+
+    ## 为什么
+    产品词是标题里唯一不能省的词：没有它，或者它本身不合规，任何组合都不能用。
+
+    ## 示例
+    Okay: 第 2 行，产品词“连衣裙”
+    TITLE040: 第 3 行，产品词为空
+    """
+    if subject.error is not None:
+        yield Hit(
+            f"第 {subject.row} 行无法组标题：{subject.error}",
+            hint="在产品词列填写这件商品的核心词（如 连衣裙），不要带营销词",
+            column=subject.column,
+        )

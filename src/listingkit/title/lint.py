@@ -1,0 +1,87 @@
+"""Lint titles: the API behind ``listingkit lint-titles`` and the title sheet checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from listingkit.engine import active_checks, run_checks
+from listingkit.findings import Finding, Location, Report
+from listingkit.registry import Selection
+from listingkit.ruleset.loader import Rules
+from listingkit.title.context import TitleContext
+from listingkit.title.subject import TitleSubject
+
+__all__ = ["TitleInput", "TitleLinter", "lint_title", "lint_titles"]
+
+
+@dataclass(frozen=True, slots=True)
+class TitleInput:
+    """A title and where it came from (a file, a sheet row and column)."""
+
+    text: str
+    path: str = "<标题>"
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    products: tuple[str, ...] = ()
+
+
+class TitleLinter:
+    """Runs the selected title checks for one set of rules; reuse it for many titles."""
+
+    def __init__(
+        self,
+        rules: Rules,
+        *,
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        segmenter: str = "jieba",
+    ) -> None:
+        self.rules = rules
+        self.context = TitleContext(rules, segmenter)
+        self.checks = active_checks("title", rules, Selection(tuple(select), tuple(ignore)))
+
+    def lint(self, item: TitleInput) -> list[Finding]:
+        subject = TitleSubject(
+            item.text, self.context, item.path, item.sheet, item.row, item.column, item.products
+        )
+        where = Location(item.path, item.sheet, item.row, item.column)
+        return sorted(run_checks(self.checks, subject, where, self.rules), key=Finding.sort_key)
+
+
+def lint_title(
+    text: str,
+    rules: Rules,
+    *,
+    products: Sequence[str] = (),
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    segmenter: str = "jieba",
+) -> list[Finding]:
+    """Check one title against a platform's rules.
+
+    >>> from listingkit import load_rules
+    >>> [f.code for f in lint_title("全网最佳纯棉T恤", load_rules("taobao"))]
+    ['TITLE010']
+    """
+    linter = TitleLinter(rules, select=select, ignore=ignore, segmenter=segmenter)
+    return linter.lint(TitleInput(text, products=tuple(products)))
+
+
+def lint_titles(
+    items: Iterable[TitleInput],
+    rules: Rules,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    segmenter: str = "jieba",
+) -> Report:
+    """Check many titles; the report's subjects are ``path:row`` (or the path)."""
+    linter = TitleLinter(rules, select=select, ignore=ignore, segmenter=segmenter)
+    subjects: list[str] = []
+    findings: list[Finding] = []
+    for item in items:
+        subjects.append(item.path if item.row is None else f"{item.path}:{item.row}")
+        findings += linter.lint(item)
+    return Report(rules.platform, findings, subjects)
