@@ -58,6 +58,7 @@ class WordListFile(_Strict):
     allow: list[AllowPhrase] = Field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)
 def normal_form(text: str) -> str:
     """Full/half width and letter case folded: ``ＮＯ．１`` and ``no.1`` are one word."""
     return unicodedata.normalize("NFKC", text).casefold()

@@ -9,6 +9,7 @@ registered brand) is not a hit.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -27,6 +28,10 @@ _CODE_LEFT = regex.compile(r"[a-z0-9\-_/.]")
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """The normal form of ``text`` and, for each of its characters, the original index."""
+    if unicodedata.is_normalized("NFKC", text):
+        folded = text.casefold()
+        if len(folded) == len(text):  # nothing expanded: a character-for-character map
+            return folded, list(range(len(text)))
     pieces: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):
@@ -53,10 +58,18 @@ class PhraseMatcher(Generic[T]):
             self._values.setdefault(normal_form(phrase), value)
         self._pattern = _alternation(self._values)
         self._allow = _alternation(dict.fromkeys(normal_form(a) for a in allow if a))
+        # Most titles hold no phrase at all: a set lookup of their character
+        # pairs against the phrases' first pairs rules them out without the regex.
+        heads = frozenset(p[:2] for p in self._values)
+        self._heads = heads if all(len(h) == 2 for h in heads) else None
 
     def find(self, text: str) -> list[PhraseHit[T]]:
         if self._pattern is None:
             return []
+        if self._heads is not None:
+            quick = normal_form(text)
+            if self._heads.isdisjoint(quick[i : i + 2] for i in range(len(quick) - 1)):
+                return []
         folded, offsets = normalize_with_offsets(text)
         allowed = _spans(self._allow, folded)
         found: list[tuple[int, int]] = []

@@ -8,10 +8,17 @@ the rule file's formula order. Variants that leave out one word each make room
 for others; the candidates are ranked by the keyword demand they cover (or,
 without keyword data, by how much of the formula they cover) and the length
 they use. The same input always gives the same output.
+
+Speed: a sheet repeats the same words on many rows, so each distinct word is
+cleaned, checked, measured and segmented once per composer. Variants are
+searched with those word-level facts; only the candidates returned are
+segmented whole and run through the title checks (a word whose tokens merge
+with a neighbour's is then left out, and the title checked again).
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +31,7 @@ from listingkit.text.chars import find_class
 from listingkit.text.width import units_of
 from listingkit.text.wordlist import normal_form
 from listingkit.title.lint import TitleInput, TitleLinter
+from listingkit.title.repeat import content_keys, overlaps
 from listingkit.title.score import KeywordScores
 
 __all__ = [
@@ -44,8 +52,10 @@ PART_LABELS = {
     "attribute": "属性词",
     "modifier": "修饰词",
 }
-# Checks a candidate must pass; length is guaranteed by construction.
-_MUST_PASS = ("TITLE003", "TITLE004", "TITLE005", "TITLE006", "TITLE010", "TITLE020", "TITLE030")
+# Checks a whole candidate is run through. Length, characters and spacing are
+# guaranteed by construction (words are cleaned, joined with at most one
+# space); words can still meet to form a banned word, a brand or a repeat.
+_MUST_PASS = ("TITLE010", "TITLE020", "TITLE030")
 _STRIP = ("tab", "newline", "half_width_angle", "zero_width", "full_width_space", "emoji")
 _SPACES = regex.compile(r"\s+")
 
@@ -97,12 +107,60 @@ class _Word:
     text: str
     part: str
     value: float
+    units: int
+    keys: tuple[str, ...]  # normal forms of its content tokens
+    lead: bool = field(init=False)  # starts with a Latin letter or digit
+    tail: bool = field(init=False)  # ends with one
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lead", _latin_edge(self.text[0]))
+        object.__setattr__(self, "tail", _latin_edge(self.text[-1]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Vetted:
+    """What a composer knows of one cleaned word, whatever row it is on."""
+
+    text: str
+    refusal: str | None
+    units: int
+    keys: tuple[str, ...]
 
 
 @dataclass
 class _Build:
     words: list[_Word] = field(default_factory=list)
     dropped: dict[str, Dropped] = field(default_factory=dict)
+    units: int = 0
+
+
+class _Line:
+    """Words in formula order with their exact units, updated word by word."""
+
+    def __init__(self, rank: dict[str, int], ascii_weight: int) -> None:
+        self._rank = rank
+        self._ascii = ascii_weight
+        self.words: list[_Word] = []
+        self._keys: list[tuple[int, int]] = []  # (part rank, arrival) per placed word
+        self.units = 0
+
+    def _spaced(self, left: _Word | None, right: _Word | None) -> int:
+        return self._ascii if left and right and left.tail and right.lead else 0
+
+    def cost(self, word: _Word) -> tuple[int, int]:
+        """(units after adding ``word``, where it goes)."""
+        key = (self._rank[word.part], len(self._keys))
+        index = bisect.bisect(self._keys, key)
+        left = self.words[index - 1] if index > 0 else None
+        right = self.words[index] if index < len(self.words) else None
+        delta = word.units + self._spaced(left, word) + self._spaced(word, right)
+        return self.units + delta - self._spaced(left, right), index
+
+    def add(self, word: _Word) -> None:
+        units, index = self.cost(word)
+        self._keys.insert(index, (self._rank[word.part], len(self._keys)))
+        self.words.insert(index, word)
+        self.units = units
 
 
 def _clean(word: str) -> str:
@@ -112,17 +170,15 @@ def _clean(word: str) -> str:
     return _SPACES.sub(" ", word).strip()
 
 
+def _latin_edge(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 def _join(words: Sequence[str]) -> str:
     """Words run together; a space only between two Latin letters or digits."""
     text = ""
     for word in words:
-        if (
-            text
-            and text[-1].isascii()
-            and text[-1].isalnum()
-            and word[0].isascii()
-            and word[0].isalnum()
-        ):
+        if text and _latin_edge(text[-1]) and _latin_edge(word[0]):
             text += " "
         text += word
     return text
@@ -146,6 +202,34 @@ class TitleComposer:
         self.weights = spec.unit_weights
         order: list[str] = list(spec.formula)
         self.order = order if "brand" in order else ["brand", *order]
+        self._rank = {part: i for i, part in enumerate(self.order)}
+        self._vetted: dict[str, _Vetted] = {}
+
+    def compose(self, params: TitleParams, n: int = 5) -> list[TitleCandidate]:
+        """Up to ``n`` candidates for one row, best first (see :func:`compose_titles`)."""
+        return _compose(self, params, n)
+
+    # -- words -----------------------------------------------------------------
+
+    def vet(self, raw: str) -> _Vetted:
+        """Clean, check, measure and segment a word once for every row it is on."""
+        known = self._vetted.get(raw)
+        if known is not None:
+            return known
+        text = _clean(raw)
+        refusal = None
+        banned = self.linter.context.banned.find(text)
+        foreign = self.linter.context.foreign_brands.find(text)
+        if banned:
+            refusal = f"含极限词“{banned[0].text}”"
+        elif foreign:
+            refusal = f"含未授权的品牌词“{foreign[0].text}”"
+        keys = content_keys(self.linter.context.tokens(text)) if text and not refusal else ()
+        vetted = _Vetted(text, refusal, units_of(text, self.weights), keys)
+        if len(self._vetted) > 100_000:  # a sheet of unique words: keep memory flat
+            self._vetted.clear()
+        self._vetted[raw] = vetted
+        return vetted
 
     def value(self, word: str) -> float:
         return self.keywords.word_value(word) if self.keywords else 0.0
@@ -157,21 +241,18 @@ class TitleComposer:
         words: dict[str, list[_Word]] = {part: [] for part in PARTS}
         for part in PARTS:
             for raw in getattr(params, part):
-                text = _clean(raw)
-                key = normal_form(text)
-                if not text or key in seen:
+                vetted = self.vet(raw)
+                key = normal_form(vetted.text)
+                if not vetted.text or key in seen:
                     continue
                 seen.add(key)
-                banned = self.linter.context.banned.find(text)
-                foreign = self.linter.context.foreign_brands.find(text)
-                if banned or foreign:
-                    what = banned[0].text if banned else foreign[0].text
-                    kind = "极限词" if banned else "未授权的品牌词"
+                if vetted.refusal:
                     if part == "product" and not words["product"]:
-                        raise CompositionError(f"产品词“{raw}”含{kind}“{what}”，无法组标题")
-                    refused.append(Dropped(raw, part, f"含{kind}“{what}”"))
+                        raise CompositionError(f"产品词“{raw}”{vetted.refusal}，无法组标题")
+                    refused.append(Dropped(raw, part, vetted.refusal))
                     continue
-                words[part].append(_Word(text, part, self.value(text)))
+                value = self.value(vetted.text)
+                words[part].append(_Word(vetted.text, part, value, vetted.units, vetted.keys))
         if not words["product"]:
             raise CompositionError("没有产品词：产品词列为空")
         main, *other_products = words["product"]
@@ -189,35 +270,66 @@ class TitleComposer:
         ]
         return main, ordered, refused
 
+    # -- titles ----------------------------------------------------------------
+
+    def placed(self, words: Sequence[_Word]) -> list[_Word]:
+        """The words in formula order (sheet order within a part)."""
+        return [
+            w for _, w in sorted(enumerate(words), key=lambda iw: (self._rank[iw[1].part], iw[0]))
+        ]
+
     def render(self, words: Sequence[_Word]) -> str:
-        rank = {part: i for i, part in enumerate(self.order)}
-        placed = sorted(enumerate(words), key=lambda iw: (rank.get(iw[1].part, len(rank)), iw[0]))
-        return _join([w.text for _, w in placed])
+        return _join([w.text for w in self.placed(words)])
 
-    def fits(self, words: Sequence[_Word]) -> bool:
-        return self.limit is None or units_of(self.render(words), self.weights) <= self.limit
-
-    def build(self, main: _Word, pool: Sequence[_Word], skip: frozenset[str]) -> _Build:
-        if not self.fits([main]):
+    def build(
+        self, main: _Word, pool: Sequence[_Word], clashes: Sequence[frozenset[int]], skip: int
+    ) -> _Build:
+        """Add the pool's words in order, leaving out ``skip`` (an index, or -1)."""
+        line = _Line(self._rank, self.weights.ascii)
+        line.add(main)
+        if self.limit is not None and line.units > self.limit:
             raise CompositionError(f"产品词“{main.text}”本身就超过了 {self.limit} 的长度上限")
         build = _Build([main])
-        for word in pool:
-            if word.text in skip:
+        chosen: set[int] = set()
+        for index, word in enumerate(pool):
+            clash = clashes[index] & chosen
+            if index == skip:
                 build.dropped[word.text] = Dropped(word.text, word.part, "为放入其他词而省略")
-            elif self.fits([*build.words, word]):
-                build.words.append(word)
-            else:
+            elif clash:
+                other = "产品词" if -1 in clash else f"“{pool[min(clash)].text}”"
+                build.dropped[word.text] = Dropped(word.text, word.part, f"与{other}重复")
+            elif self.limit is not None and line.cost(word)[0] > self.limit:
                 build.dropped[word.text] = Dropped(word.text, word.part, "超出长度上限")
-        self.settle(main, build)
+            else:
+                line.add(word)
+                build.words.append(word)
+                chosen.add(index)
+        build.units = line.units
         return build
 
-    def settle(self, main: _Word, build: _Build) -> None:
-        """Leave out words until the assembled title passes the title checks."""
+    @staticmethod
+    def clashes(main: _Word, pool: Sequence[_Word]) -> list[frozenset[int]]:
+        """For each pool word, the words it repeats (by index; -1 the main product word).
+
+        The main product word is always in, so a clash with it counts at once.
+        """
+
+        def repeats(a: _Word, b: _Word) -> bool:
+            return any(overlaps(k, o) for k in a.keys for o in b.keys)
+
+        result = []
+        for i, word in enumerate(pool):
+            found = {j for j in range(i) if repeats(word, pool[j])}
+            result.append(frozenset(found | ({-1} if repeats(word, main) else set())))
+        return result
+
+    def settle(self, main: _Word, build: _Build) -> str:
+        """Leave out words until the whole title passes the title checks; the title."""
         while True:
             title = self.render(build.words)
             findings = self.linter.lint(TitleInput(title))
             if not findings:
-                return
+                return title
             finding = findings[0]
             culprit = self._word_at(build.words, title, finding.location.span, main)
             if culprit is None:
@@ -231,9 +343,7 @@ class TitleComposer:
         """The word a finding's span falls in; never the main product word."""
         start = span[0] if span else 0
         position = 0
-        rank = {part: i for i, part in enumerate(self.order)}
-        placed = [w for _, w in sorted(enumerate(words), key=lambda iw: (rank[iw[1].part], iw[0]))]
-        for word in placed:
+        for word in self.placed(words):
             position = title.index(word.text, position)
             if position <= start < position + len(word.text):
                 if word is not main:
@@ -244,16 +354,21 @@ class TitleComposer:
         others = [w for w in words if w is not main]
         return others[-1] if others else None
 
-    def compose(self, params: TitleParams, n: int = 5) -> list[TitleCandidate]:
-        """Up to ``n`` candidates for one row, best first (see :func:`compose_titles`)."""
-        return _compose(self, params, n)
-
     def score(self, title: str, words: Sequence[_Word]) -> float:
         usage = units_of(title, self.weights) / self.limit if self.limit else 0.0
         if self.keywords:
             return self.keywords.title_value(title) + 0.01 * usage
         parts = {w.part for w in words}
         return 10.0 * len(parts) + len(words) + usage
+
+    def candidate(self, title: str, build: _Build, refused: Sequence[Dropped]) -> TitleCandidate:
+        return TitleCandidate(
+            title=title,
+            units=units_of(title, self.weights),
+            words=tuple(w.text for w in build.words),
+            dropped=(*refused, *build.dropped.values()),
+            score=self.score(title, build.words),
+        )
 
 
 def compose_titles(
@@ -269,30 +384,36 @@ def compose_titles(
     Every candidate is within ``title.max_units``, keeps the main product word,
     follows the formula order, and passes the banned-word, repetition,
     character and brand checks. Raises :class:`CompositionError` when the row
-    cannot give any title.
+    cannot give any title. For many rows, make one :class:`TitleComposer` and
+    call its ``compose``: it checks each distinct word only once.
     """
     return TitleComposer(rules, keywords=keywords, segmenter=segmenter).compose(params, n)
 
 
 def _compose(composer: TitleComposer, params: TitleParams, n: int) -> list[TitleCandidate]:
     main, pool, refused = composer.pool(params)
-    variants: dict[str, TitleCandidate] = {}
-    skips: list[frozenset[str]] = [frozenset()]
-    base = composer.build(main, pool, frozenset())
+    clashes = composer.clashes(main, pool)
+    base = composer.build(main, pool, clashes, -1)
+    # A clash with the always-present product word holds in every build.
+    for index in (i for i, c in enumerate(clashes) if -1 in c):
+        clashes[index] = frozenset({-1})
     # Leaving out one kept word (weakest first) makes room for the words that did not fit.
-    skips += [frozenset({w.text}) for w in reversed(base.words) if w is not main]
-    for skip in skips:
-        build = base if not skip else composer.build(main, pool, skip)
-        title = composer.render(build.words)
-        if title in variants:
-            continue
-        dropped = (*refused, *build.dropped.values())
-        variants[title] = TitleCandidate(
-            title=title,
-            units=units_of(title, composer.weights),
-            words=tuple(w.text for w in build.words),
-            dropped=tuple(dropped),
-            score=composer.score(title, build.words),
-        )
-    ranked = sorted(variants.values(), key=lambda c: (-c.score, -c.units, c.title))
-    return ranked[: max(n, 0)]
+    kept = [i for i, w in enumerate(pool) if w in base.words]
+    builds: dict[str, _Build] = {composer.render(base.words): base}
+    for skip in reversed(kept[-n:] if composer.keywords is None else kept[-2 * n :]):
+        build = composer.build(main, pool, clashes, skip)
+        builds.setdefault(composer.render(build.words), build)
+    ranked = sorted(
+        builds.items(),
+        key=lambda tb: (-composer.score(tb[0], tb[1].words), -tb[1].units, tb[0]),
+    )
+    # Only what is returned is segmented whole and checked; a variant that
+    # changes when settled is ranked again among the others.
+    chosen: dict[str, TitleCandidate] = {}
+    for _, build in ranked:
+        if len(chosen) >= max(n, 0):
+            break
+        title = composer.settle(main, build)
+        if title not in chosen:
+            chosen[title] = composer.candidate(title, build, refused)
+    return sorted(chosen.values(), key=lambda c: (-c.score, -c.units, c.title))

@@ -15,7 +15,7 @@ import regex
 from listingkit.text.segment import Token
 from listingkit.text.wordlist import normal_form
 
-__all__ = ["GLUE", "Repeat", "find_repeats"]
+__all__ = ["GLUE", "Repeat", "content_keys", "find_repeats", "overlaps"]
 
 # Single characters that join words rather than carry a search term.
 GLUE = frozenset("的之与和及或兼配加送带含款式型号版")
@@ -35,19 +35,27 @@ def _is_content(token: Token) -> bool:
     return bool(text) and text not in GLUE and _CONTENT.search(text) is not None
 
 
+def content_keys(tokens: Sequence[Token]) -> tuple[str, ...]:
+    """The normal forms of the tokens that carry a search term."""
+    return tuple(normal_form(t.text) for t in tokens if _is_content(t))
+
+
+def overlaps(key: str, other: str) -> bool:
+    """Whether two token keys repeat: the same, or one inside the other."""
+    return key == other or key in other or other in key
+
+
 def find_repeats(tokens: Sequence[Token]) -> list[Repeat]:
     """Each later token that repeats an earlier one, or sits inside another token."""
     content = [t for t in tokens if _is_content(t)]
+    keys = [normal_form(t.text) for t in content]
     repeats: list[Repeat] = []
-    for i, later in enumerate(content):
-        later_key = normal_form(later.text)
-        for earlier in content[:i]:
-            earlier_key = normal_form(earlier.text)
-            if later_key == earlier_key:
-                repeats.append(Repeat(earlier, later, inside=False))
-            elif later_key in earlier_key or earlier_key in later_key:
-                repeats.append(Repeat(earlier, later, inside=True))
-            else:
-                continue
-            break
+    for i in range(1, len(content)):
+        key = keys[i]
+        earlier = keys[:i]
+        # One substring search over the earlier keys finds most repeats at C speed.
+        if key not in "\x00".join(earlier) and not any(k in key for k in earlier):
+            continue
+        j = next(j for j, k in enumerate(earlier) if overlaps(key, k))
+        repeats.append(Repeat(content[j], content[i], inside=key != earlier[j]))
     return repeats

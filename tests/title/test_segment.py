@@ -1,0 +1,68 @@
+"""Segmentation: what stays whole, and rjieba agreeing with jieba token for token."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from listingkit.text.segment import get_segmenter
+
+TITLES = [
+    "夏季新款纯棉短袖T恤男宽松圆领半袖上衣",
+    "嘉实多极护全合成机油5W-30 SN级4L",
+    "BZ-YQ1722电动车遮阳伞加厚防晒",
+    "碎花连衣裙女2024新款法式收腰显瘦气质长裙",
+    "加绒卫衣男冬季加厚连帽外套XXL",
+    "小米充电宝20000毫安大容量快充移动电源",
+    "儿童保温杯316不锈钢带吸管水杯",
+    "高腰阔腿裤女垂感直筒拖地裤子春秋款",
+    "华为Mate60Pro手机壳磨砂硅胶全包防摔",
+    "雾霾蓝针织开衫女短款外搭毛衣",
+]
+
+
+def texts(tokens):
+    return [t.text for t in tokens]
+
+
+def test_model_numbers_and_brands_stay_whole():
+    segmenter = get_segmenter("jieba")
+    tokens = texts(segmenter.tokenize("嘉实多机油5W-30全合成BZ-YQ1722", protect=["嘉实多"]))
+    assert "5W-30" in tokens and "BZ-YQ1722" in tokens and "嘉实多" in tokens
+
+
+def test_offsets_point_into_the_title():
+    title = TITLES[1]
+    for token in get_segmenter("jieba").tokenize(title):
+        assert title[token.start : token.end] == token.text
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_rjieba_gives_jiebas_tokens(title):
+    fast = get_segmenter("rjieba").tokenize(title, protect=["华为"])
+    slow = get_segmenter("jieba").tokenize(title, protect=["华为"])
+    assert texts(fast) == texts(slow)
+
+
+def test_jieba_is_loaded_only_when_a_title_is_segmented():
+    code = (
+        "import sys\n"
+        "from listingkit import load_rules\n"
+        "from listingkit.title.compose import TitleComposer\n"
+        "TitleComposer(load_rules('taobao'))\n"
+        "assert 'jieba' not in sys.modules\n"
+        "from listingkit.title.lint import lint_title\n"
+        "lint_title('夏季纯棉短袖T恤', load_rules('taobao'))\n"
+        "assert 'jieba' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_a_one_character_store_word_is_still_found():
+    from listingkit.text.words import PhraseMatcher
+
+    matcher = PhraseMatcher([("最", "x"), ("最佳", "y")])
+    assert [h.text for h in matcher.find("全网最佳")] == ["最佳"]
+    assert [h.text for h in matcher.find("最")] == ["最"]
