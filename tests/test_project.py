@@ -96,3 +96,19 @@ def test_installed_wheel_finds_shipped_rules_from_any_folder(tmp_path: Path) -> 
         [listingkit, "rules", "list"], cwd=elsewhere, env=env, capture_output=True, text=True
     )
     assert len(listed.stdout.splitlines()) == 7
+
+
+def test_readme_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(.+?)\n```", text, flags=re.S)
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("TITLE010 “最佳”是绝对化用语、最高级类极限词")
+    assert printed[1] == "连衣裙碎花雪纺 14"
+
+
+def test_public_api_names_resolve() -> None:
+    import listingkit
+
+    for name in listingkit.__all__:
+        assert getattr(listingkit, name) is not None, name

@@ -4,16 +4,19 @@ Titles, main and detail images, SKU photo names and listing slots, checked
 against one rule file per platform (``rules/<platform>.toml``). Import what a
 store script needs from here::
 
-    from listingkit import load_rules, check_files
+    from listingkit import load_rules, lint_title, compose_titles, TitleParams
 
     rules = load_rules("taobao")
-    report = check_files(["商品A"], rules)
-    print(report.to_dict())
+    findings = lint_title("全网最佳纯棉短袖T恤", rules)
+    candidates = compose_titles(TitleParams(product=("连衣裙",)), rules)
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from listingkit.engine import check_files
 from listingkit.errors import InputError, ListingkitError, RuleFileError, RuleProblem, UsageError
@@ -27,6 +30,40 @@ from listingkit.ruleset import (
     resolve_rules,
 )
 from listingkit.status import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+
+if TYPE_CHECKING:
+    from listingkit.sheets import read_keywords, read_sheet
+    from listingkit.text.width import measure
+    from listingkit.title.compose import (
+        TitleCandidate,
+        TitleComposer,
+        TitleParams,
+        compose_titles,
+    )
+    from listingkit.title.lint import TitleInput, lint_title, lint_titles
+
+# Title and sheet work is imported on first use, so `import listingkit` stays
+# quick for an image or rules run (STYLE: lazy where it pays).
+_LAZY = {
+    "TitleCandidate": "listingkit.title.compose",
+    "TitleComposer": "listingkit.title.compose",
+    "TitleParams": "listingkit.title.compose",
+    "compose_titles": "listingkit.title.compose",
+    "TitleInput": "listingkit.title.lint",
+    "lint_title": "listingkit.title.lint",
+    "lint_titles": "listingkit.title.lint",
+    "measure": "listingkit.text.width",
+    "read_sheet": "listingkit.sheets",
+    "read_keywords": "listingkit.sheets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'listingkit' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "EXIT_ERROR",
@@ -44,10 +81,20 @@ __all__ = [
     "RuleProblem",
     "Rules",
     "Severity",
+    "TitleCandidate",
+    "TitleComposer",
+    "TitleInput",
+    "TitleParams",
     "UsageError",
     "__version__",
     "check_files",
+    "compose_titles",
     "find_store_file",
+    "lint_title",
+    "lint_titles",
     "load_rules",
+    "measure",
+    "read_keywords",
+    "read_sheet",
     "resolve_rules",
 ]

@@ -66,3 +66,20 @@ def test_a_one_character_store_word_is_still_found():
     matcher = PhraseMatcher([("最", "x"), ("最佳", "y")])
     assert [h.text for h in matcher.find("全网最佳")] == ["最佳"]
     assert [h.text for h in matcher.find("最")] == ["最"]
+
+
+def test_rjieba_agrees_on_every_word_of_the_shipped_dictionary():
+    from listingkit.text.segment import user_dictionary
+
+    lines = user_dictionary().read_text(encoding="utf-8").splitlines()
+    words = [line.split()[0] for line in lines if line.strip()]
+    assert len(words) > 300
+    # each word alone, and the words run together four at a time
+    texts = words + ["".join(words[i : i + 4]) for i in range(0, len(words), 4)]
+    fast, slow = get_segmenter("rjieba"), get_segmenter("jieba")
+    differ = [t for t in texts if texts_of(fast, t) != texts_of(slow, t)]
+    assert differ == []
+
+
+def texts_of(segmenter, text):
+    return [token.text for token in segmenter.tokenize(text)]
