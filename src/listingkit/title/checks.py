@@ -260,7 +260,8 @@ def repeated_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
 
     ## 检查什么
     用 jieba 分词（附带电商词典，型号、品牌保持完整），找出重复的词，以及“连衣裙 … 裙”这样
-    短词已含在长词里的情况。“的、款、型”等连接字不算。
+    短词已含在长词里的情况，报告应删掉的那个短词。不算重复的：“的、款、型”等连接字；
+    从长词里拆出的单字（作废章、付讫章 的“章”）；数量（24色 与 36色）；不完全相同的英文和型号。
 
     ## 为什么
     重复的词不会带来更多搜索，却占掉标题的长度；淘宝导购标题规则明确不许重复词。
@@ -270,18 +271,16 @@ def repeated_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     TITLE020: 碎花连衣裙夏季新款裙
     """
     for repeat in find_repeats(subject.tokens):
-        first, second = repeat.first, repeat.second
-        if not repeat.inside:
-            message = f"“{second.text}”重复出现，前面已有"
-        elif len(second.text) < len(first.text):
-            message = f"“{second.text}”已包含在前面的“{first.text}”里"
+        kept, flagged = repeat.kept, repeat.flagged
+        if repeat.inside:
+            message = f"“{flagged.text}”已包含在“{kept.text}”里"
         else:
-            message = f"“{second.text}”包含了前面的“{first.text}”"
+            message = f"“{flagged.text}”重复出现，{_position(kept.start)}起已有"
         yield Hit(
             message,
-            hint=f"删掉{_position(second.start)}起的“{second.text}”，把长度留给别的搜索词",
-            span=(second.start, second.end),
-            data={"word": second.text, "first": [first.start, first.end]},
+            hint=f"删掉{_position(flagged.start)}起的“{flagged.text}”，把长度留给别的搜索词",
+            span=(flagged.start, flagged.end),
+            data={"word": flagged.text, "kept": kept.text, "kept_span": [kept.start, kept.end]},
         )
 
 

@@ -31,7 +31,7 @@ from listingkit.text.chars import find_class
 from listingkit.text.width import units_of
 from listingkit.text.wordlist import normal_form
 from listingkit.title.lint import TitleInput, TitleLinter
-from listingkit.title.repeat import content_keys, overlaps
+from listingkit.title.repeat import Unit, clash, units_of_tokens
 from listingkit.title.score import KeywordScores
 
 __all__ = [
@@ -108,7 +108,7 @@ class _Word:
     part: str
     value: float
     units: int
-    keys: tuple[str, ...]  # normal forms of its content tokens
+    terms: tuple[Unit, ...]  # its content tokens, as the repeat check sees them
     lead: bool = field(init=False)  # starts with a Latin letter or digit
     tail: bool = field(init=False)  # ends with one
 
@@ -124,7 +124,7 @@ class _Vetted:
     text: str
     refusal: str | None
     units: int
-    keys: tuple[str, ...]
+    terms: tuple[Unit, ...]
 
 
 @dataclass
@@ -224,8 +224,9 @@ class TitleComposer:
             refusal = f"含极限词“{banned[0].text}”"
         elif foreign:
             refusal = f"含未授权的品牌词“{foreign[0].text}”"
-        keys = content_keys(self.linter.context.tokens(text)) if text and not refusal else ()
-        vetted = _Vetted(text, refusal, units_of(text, self.weights), keys)
+        tokens = self.linter.context.tokens(text) if text and not refusal else []
+        terms = tuple(units_of_tokens(tokens))
+        vetted = _Vetted(text, refusal, units_of(text, self.weights), terms)
         if len(self._vetted) > 100_000:  # a sheet of unique words: keep memory flat
             self._vetted.clear()
         self._vetted[raw] = vetted
@@ -252,7 +253,7 @@ class TitleComposer:
                     refused.append(Dropped(raw, part, vetted.refusal))
                     continue
                 value = self.value(vetted.text)
-                words[part].append(_Word(vetted.text, part, value, vetted.units, vetted.keys))
+                words[part].append(_Word(vetted.text, part, value, vetted.units, vetted.terms))
         if not words["product"]:
             raise CompositionError("没有产品词：产品词列为空")
         main, *other_products = words["product"]
@@ -315,7 +316,9 @@ class TitleComposer:
         """
 
         def repeats(a: _Word, b: _Word) -> bool:
-            return any(overlaps(k, o) for k in a.keys for o in b.keys)
+            # Seen word by word, a one-character term at a word's end looks free
+            # standing: stricter than the whole-title check, never looser.
+            return any(clash(earlier, later) for later in a.terms for earlier in b.terms)
 
         result = []
         for i, word in enumerate(pool):
