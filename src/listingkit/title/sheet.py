@@ -19,12 +19,8 @@ from listingkit.findings import Finding, Location, Report
 from listingkit.registry import Selection
 from listingkit.ruleset.loader import Rules
 from listingkit.sheets import PARAMETER_COLUMNS, Sheet, SheetRow, find_columns, split_list
-from listingkit.title.compose import (
-    CompositionError,
-    TitleCandidate,
-    TitleComposer,
-    TitleParams,
-)
+from listingkit.title.batch import compose_many
+from listingkit.title.compose import TitleCandidate, TitleParams
 from listingkit.title.lint import TitleInput, TitleLinter
 from listingkit.title.score import KeywordScores
 from listingkit.title.subject import RowSubject
@@ -108,32 +104,42 @@ def compose_sheet(
     ignore: Sequence[str] = (),
     segmenter: str = "jieba",
     display: str | None = None,
+    workers: int | None = None,
 ) -> SheetTitles:
-    """Compose ``n`` candidates for every row; lint a 标题 column if the sheet has one."""
+    """Compose ``n`` candidates for every row; lint a 标题 column if the sheet has one.
+
+    Large sheets are composed on every core (``workers``, default: all).
+    """
     found = _mapping(sheet, columns)
     shown = display or os.fspath(sheet.path)
-    composer = TitleComposer(rules, keywords=keywords, segmenter=segmenter)
+    params = [_params(row, found) for row in sheet.rows]
+    composed = compose_many(
+        params, rules, keywords=keywords, n=n, segmenter=segmenter, workers=workers
+    )
     selection = Selection(tuple(select), tuple(ignore))
     row_checks = active_checks("sheet_row", rules, selection)
+    title_header = found.get("title")
     linter = TitleLinter(rules, select=select, ignore=ignore, segmenter=segmenter)
+    item_header = found.get("item")
     outcomes: list[RowOutcome] = []
-    for row in sheet.rows:
-        item_header = found.get("item")
+    for row, row_params, result in zip(sheet.rows, params, composed, strict=True):
         outcome = RowOutcome(row.row, row.get(item_header) if item_header else None, [])
-        params = _params(row, found)
-        try:
-            outcome.candidates = composer.compose(params, n)
-        except CompositionError as exc:
-            outcome.error, outcome.error_column = str(exc), found["product"]
+        if isinstance(result, str):
+            outcome.error, outcome.error_column = result, found["product"]
+        else:
+            outcome.candidates = result
         where = Location(shown, sheet.name, row.row, found["product"])
-        outcome.findings += run_checks(
-            row_checks, RowSubject(outcome.row, outcome.error, outcome.error_column), where, rules
-        )
-        title_header = found.get("title")
+        subject = RowSubject(outcome.row, outcome.error, outcome.error_column)
+        outcome.findings += run_checks(row_checks, subject, where, rules)
         if title_header and row.get(title_header):
             outcome.findings += linter.lint(
                 TitleInput(
-                    row.get(title_header), shown, sheet.name, row.row, title_header, params.product
+                    row.get(title_header),
+                    shown,
+                    sheet.name,
+                    row.row,
+                    title_header,
+                    row_params.product,
                 )
             )
         outcomes.append(outcome)

@@ -1,0 +1,35 @@
+"""Composing on two cores gives exactly what one core gives."""
+
+from __future__ import annotations
+
+from listingkit import load_rules
+from listingkit.title.batch import compose_many
+from listingkit.title.compose import TitleParams
+
+ATTRIBUTES = ["纯棉", "雪纺", "碎花", "收腰", "显瘦", "宽松", "V领", "圆领", "加绒", "百搭"]
+
+
+def rows(count: int) -> list[TitleParams]:
+    made = []
+    for i in range(count):
+        product = ("连衣裙", "T恤", "卫衣", "")[i % 4]
+        made.append(
+            TitleParams(
+                product=(product,),
+                category=("女装",),
+                attribute=tuple(ATTRIBUTES[i % 7 : i % 7 + 4]),
+                marketing=("2024新款", "最佳") if i % 3 else ("爆款",),
+                modifier=("夏季", "法式"),
+            )
+        )
+    return made
+
+
+def test_two_workers_match_one():
+    rules = load_rules("taobao")
+    given = rows(1200)
+    serial = compose_many(given, rules, workers=1)
+    parallel = compose_many(given, rules, workers=2)
+    assert parallel == serial
+    assert serial[3] == "没有产品词：产品词列为空"
+    assert serial[0][0].title == "爆款女装连衣裙纯棉雪纺碎花收腰夏季法式"
