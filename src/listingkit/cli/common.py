@@ -30,7 +30,9 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         "--platform", metavar="NAME", help="平台：taobao、tmall、jd、pdd、1688、douyin、kuaishou"
     )
     group.add_argument(
-        "--rules", metavar="FILE", help="规则文件（默认从当前文件夹向上找 listingkit.toml）"
+        "--rules",
+        metavar="FILE",
+        help="规则文件（默认从被检查的文件或表格所在的文件夹向上找 listingkit.toml）",
     )
     group.add_argument(
         "--format",

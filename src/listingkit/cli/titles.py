@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from listingkit.cli.common import add_common_options, emit_report, output_stream, selection_of
 from listingkit.errors import UsageError
 from listingkit.findings import Severity
-from listingkit.output import auto_format
+from listingkit.output import auto_format, render, use_color
 from listingkit.ruleset import resolve_rules
 from listingkit.status import EXIT_OK
 
@@ -118,6 +118,10 @@ def _titles(args: argparse.Namespace) -> int:
             data = [outcome.to_dict() for outcome in result.outcomes]
             stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK if args.exit_zero else result.report.exit_code(Severity(args.fail_on))
-    if fmt == "text" and args.output is None and not workbook:
-        _print_rows(result, sys.stdout)
+    if fmt == "text" and not workbook:
+        # The candidates and the findings together, on screen or in the --output file.
+        with output_stream(args.output) as stream:
+            _print_rows(result, stream)
+            render(result.report, "text", stream, color=use_color(stream, os.environ))
+        return EXIT_OK if args.exit_zero else result.report.exit_code(Severity(args.fail_on))
     return emit_report(result.report, args)

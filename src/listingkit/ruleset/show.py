@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from listingkit.ruleset.loader import FactInfo, Rules
 from listingkit.ruleset.models import ImagesSpec, Sourced
+from listingkit.ruleset.tomlfile import display_path
 
 __all__ = ["rules_to_dict", "rules_to_text"]
 
@@ -28,7 +30,11 @@ def _fact_dict(fact: FactInfo) -> dict[str, Any]:
 
 def _settings(table: Sourced) -> dict[str, Any]:
     skip = {"source", "source_for", *type(table).fact_fields()}
-    return {k: v for k, v in table.model_dump().items() if k not in skip}
+    settings = {k: v for k, v in table.model_dump().items() if k not in skip}
+    for key in ("word_lists",):  # resolved to absolute paths by the loader
+        if key in settings:
+            settings[key] = [display_path(Path(p)) for p in settings[key]]
+    return settings
 
 
 def _table_dict(rules: Rules, prefix: str, table: Sourced) -> dict[str, Any]:

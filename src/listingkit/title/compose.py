@@ -26,6 +26,7 @@ from typing import Any
 import regex
 
 from listingkit.errors import ListingkitError
+from listingkit.findings import Severity
 from listingkit.ruleset.loader import Rules
 from listingkit.text.chars import find_class
 from listingkit.text.width import units_of
@@ -58,6 +59,11 @@ PART_LABELS = {
 _MUST_PASS = ("TITLE010", "TITLE020", "TITLE030")
 _STRIP = ("tab", "newline", "half_width_angle", "zero_width", "full_width_space", "emoji")
 _SPACES = regex.compile(r"\s+")
+
+
+#: How many variants (each leaving out one kept word) are ranked; fixed, so the
+#: best candidate does not depend on how many are asked for.
+VARIANTS = 12
 
 
 class CompositionError(ListingkitError):
@@ -195,8 +201,11 @@ class TitleComposer:
         segmenter: str = "jieba",
     ) -> None:
         self.rules = rules
-        self.keywords = keywords
         self.linter = TitleLinter(rules, select=_MUST_PASS, segmenter=segmenter)
+        self.keywords = keywords.split_terms(self._words) if keywords else None
+        active = {spec.code for spec in self.linter.checks}
+        self._refuse_banned = "TITLE010" in active
+        self._refuse_brands = "TITLE030" in active
         spec = rules.model.title
         self.limit = spec.max_units
         self.weights = spec.unit_weights
@@ -218,8 +227,14 @@ class TitleComposer:
             return known
         text = _clean(raw)
         refusal = None
-        banned = self.linter.context.banned.find(text)
-        foreign = self.linter.context.foreign_brands.find(text)
+        # A word is refused for what the checks would report at warning or above;
+        # a check the rule file turns off refuses nothing.
+        banned = [
+            hit
+            for hit in self.linter.context.banned.find(text)
+            if self._refuse_banned and hit.value.severity != "info"
+        ]
+        foreign = self.linter.context.foreign_brands.find(text) if self._refuse_brands else []
         if banned:
             refusal = f"含极限词“{banned[0].text}”"
         elif foreign:
@@ -232,6 +247,9 @@ class TitleComposer:
         self._vetted[raw] = vetted
         return vetted
 
+    def _words(self, text: str) -> list[str]:
+        return [token.text for token in self.linter.context.tokens(text)]
+
     def value(self, word: str) -> float:
         return self.keywords.word_value(word) if self.keywords else 0.0
 
@@ -240,7 +258,8 @@ class TitleComposer:
         refused: list[Dropped] = []
         seen: set[str] = set()
         words: dict[str, list[_Word]] = {part: [] for part in PARTS}
-        for part in PARTS:
+        # Product words first: a word given as both 产品词 and 营销词 is a product word.
+        for part in ("product", *(p for p in PARTS if p != "product")):
             for raw in getattr(params, part):
                 vetted = self.vet(raw)
                 key = normal_form(vetted.text)
@@ -248,13 +267,15 @@ class TitleComposer:
                     continue
                 seen.add(key)
                 if vetted.refusal:
-                    if part == "product" and not words["product"]:
-                        raise CompositionError(f"产品词“{raw}”{vetted.refusal}，无法组标题")
                     refused.append(Dropped(raw, part, vetted.refusal))
                     continue
                 value = self.value(vetted.text)
                 words[part].append(_Word(vetted.text, part, value, vetted.units, vetted.terms))
         if not words["product"]:
+            products = [d for d in refused if d.part == "product"]
+            if products:
+                first = products[0]
+                raise CompositionError(f"产品词“{first.word}”{first.reason}，无法组标题")
             raise CompositionError("没有产品词：产品词列为空")
         main, *other_products = words["product"]
 
@@ -274,7 +295,7 @@ class TitleComposer:
     # -- titles ----------------------------------------------------------------
 
     def placed(self, words: Sequence[_Word]) -> list[_Word]:
-        """The words in formula order (sheet order within a part)."""
+        """The words in formula order (within a part, in the order they were added)."""
         return [
             w for _, w in sorted(enumerate(words), key=lambda iw: (self._rank[iw[1].part], iw[0]))
         ]
@@ -291,11 +312,11 @@ class TitleComposer:
         if self.limit is not None and line.units > self.limit:
             raise CompositionError(f"产品词“{main.text}”本身就超过了 {self.limit} 的长度上限")
         build = _Build([main])
-        chosen: set[int] = set()
+        chosen: set[int] = {-1}  # -1 is the main product word, always in
         for index, word in enumerate(pool):
             clash = clashes[index] & chosen
             if index == skip:
-                build.dropped[word.text] = Dropped(word.text, word.part, "为放入其他词而省略")
+                build.dropped[word.text] = Dropped(word.text, word.part, "本候选未用此词")
             elif clash:
                 other = "产品词" if -1 in clash else f"“{pool[min(clash)].text}”"
                 build.dropped[word.text] = Dropped(word.text, word.part, f"与{other}重复")
@@ -330,7 +351,9 @@ class TitleComposer:
         """Leave out words until the whole title passes the title checks; the title."""
         while True:
             title = self.render(build.words)
-            findings = self.linter.lint(TitleInput(title))
+            findings = [
+                f for f in self.linter.lint(TitleInput(title)) if f.severity is not Severity.INFO
+            ]
             if not findings:
                 return title
             finding = findings[0]
@@ -397,13 +420,10 @@ def _compose(composer: TitleComposer, params: TitleParams, n: int) -> list[Title
     main, pool, refused = composer.pool(params)
     clashes = composer.clashes(main, pool)
     base = composer.build(main, pool, clashes, -1)
-    # A clash with the always-present product word holds in every build.
-    for index in (i for i, c in enumerate(clashes) if -1 in c):
-        clashes[index] = frozenset({-1})
     # Leaving out one kept word (weakest first) makes room for the words that did not fit.
     kept = [i for i, w in enumerate(pool) if w in base.words]
     builds: dict[str, _Build] = {composer.render(base.words): base}
-    for skip in reversed(kept[-n:] if composer.keywords is None else kept[-2 * n :]):
+    for skip in reversed(kept[-VARIANTS:]):
         build = composer.build(main, pool, clashes, skip)
         builds.setdefault(composer.render(build.words), build)
     ranked = sorted(

@@ -3,13 +3,19 @@
 A 生意参谋 export gives, per search term, its 搜索人气 (demand), 点击率 and
 支付转化率 (how well demand turns into sales) and 在线商品数 (competition). A
 term's value is demand × click rate × conversion over competition, scaled so
-the best term is 1; a title is worth the sum of the terms it contains.
+the best term is 1. A rate the export leaves empty ("-") takes the median of
+that column, so a gap neither wins nor loses; a rate of 0 is a real 0.
+
+A title covers a term when it contains each word of the term, in any order:
+the formula puts attributes after the product word, while buyers search
+碎花连衣裙 — a title "连衣裙碎花" still reaches that search.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from listingkit.text.wordlist import normal_form
@@ -35,33 +41,59 @@ class KeywordScores:
     """Normalised value per search term (normal form → value in 0..1)."""
 
     values: dict[str, float]
+    #: term → the words it is made of (normal forms); a term missing here is one word
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def from_stats(cls, stats: Iterable[KeywordLike]) -> KeywordScores:
+        rows = list(stats)
+        click = _median([s.click_rate for s in rows])
+        conversion = _median([s.conversion for s in rows])
         raw: dict[str, float] = {}
-        for stat in stats:
-            demand = stat.popularity * _rate(stat.click_rate) * _rate(stat.conversion)
+        for stat in rows:
+            rate = _or(stat.click_rate, click) * _or(stat.conversion, conversion)
             competition = stat.competition if stat.competition and stat.competition > 0 else 1.0
             key = normal_form(stat.keyword.strip())
             if key:
-                raw[key] = max(raw.get(key, 0.0), demand / competition)
+                raw[key] = max(raw.get(key, 0.0), stat.popularity * rate / competition)
         top = max(raw.values(), default=0.0)
         return cls({k: (v / top if top else 0.0) for k, v in raw.items()})
+
+    def split_terms(self, tokenize: Callable[[str], Sequence[str]]) -> KeywordScores:
+        """The same scores, each term cut into its words (by the title segmenter)."""
+        parts = {
+            term: tuple(normal_form(w) for w in tokenize(term) if w.strip()) for term in self.values
+        }
+        return KeywordScores(self.values, parts)
+
+    def _covers(self, folded: str, term: str) -> bool:
+        words = self.parts.get(term) or (term,)
+        return all(word in folded for word in words)
 
     def word_value(self, word: str) -> float:
         """What putting ``word`` in a title can reach: its best related search term."""
         key = normal_form(word)
         return max(
-            (v for term, v in self.values.items() if key and (key in term or term in key)),
+            (
+                v
+                for term, v in self.values.items()
+                if key and (key in term or term in key or key in self.parts.get(term, ()))
+            ),
             default=0.0,
         )
 
     def title_value(self, title: str) -> float:
-        """The sum of the values of the search terms the title contains whole."""
+        """The sum of the values of the search terms the title covers."""
         folded = normal_form(title)
-        return sum(v for term, v in self.values.items() if term in folded)
+        return sum(v for term, v in self.values.items() if self._covers(folded, term))
 
 
-def _rate(value: float | None) -> float:
-    # A missing rate must not zero a term out: treat it as neutral.
-    return value if value is not None and value > 0 else 1.0
+def _median(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def _or(value: float | None, neutral: float | None) -> float:
+    if value is not None:
+        return value
+    return neutral if neutral is not None else 1.0
