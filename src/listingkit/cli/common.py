@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -75,16 +75,22 @@ def selection_of(args: argparse.Namespace) -> Selection:
 
 
 @contextmanager
-def output_stream(target: str | None) -> Iterator[TextIO]:
+def output_stream(
+    target: str | None, inputs: Sequence[str | os.PathLike[str]] = ()
+) -> Iterator[TextIO]:
     """Standard output, or the ``--output`` file written whole at the end.
 
     The file is written next to its final name and moved into place, so an
-    interrupted run never leaves half a report behind.
+    interrupted run never leaves half a report behind. A file the run reads
+    (``inputs``) is never the output.
     """
     if target is None:
         yield sys.stdout
         return
     path = Path(target)
+    for given in inputs:
+        if Path(given).exists() and path.exists() and path.samefile(given):
+            raise UsageError(f"--output {target} 是本次读取的文件，不能覆盖它；请换一个文件名")
     if path.is_dir():
         raise UsageError(f"--output {target} 是一个文件夹；请给出文件名")
     if not path.parent.is_dir():
@@ -95,10 +101,12 @@ def output_stream(target: str | None) -> Iterator[TextIO]:
     os.replace(partial, path)
 
 
-def emit_report(report: Report, args: argparse.Namespace) -> int:
+def emit_report(
+    report: Report, args: argparse.Namespace, inputs: Sequence[str | os.PathLike[str]] = ()
+) -> int:
     """Render the report in the chosen format and return the exit status."""
     fmt = auto_format(os.environ) if args.format == "auto" else args.format
-    with output_stream(args.output) as stream:
+    with output_stream(args.output, inputs) as stream:
         render(report, fmt, stream, color=use_color(stream, os.environ))
     if args.exit_zero:
         return EXIT_OK

@@ -104,4 +104,4 @@ def _lint_titles(args: argparse.Namespace) -> int:
     report = lint_titles(
         items, rules, select=selection.select, ignore=selection.ignore, segmenter=args.segmenter
     )
-    return emit_report(report, args)
+    return emit_report(report, args, args.inputs)

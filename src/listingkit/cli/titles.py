@@ -104,24 +104,24 @@ def _titles(args: argparse.Namespace) -> int:
         segmenter=args.segmenter,
         display=Path(args.sheet).as_posix(),
     )
+    inputs = [args.sheet, *([args.keywords] if args.keywords else [])]
     workbook = bool(args.output and args.output.lower().endswith(".xlsx"))
     if workbook:
         # The workbook holds the candidates; standard output gets only the findings.
         headers, rows = titles_workbook_rows(result, args.n)
-        inputs = [args.sheet, *([args.keywords] if args.keywords else [])]
         write_xlsx(args.output, headers, rows, inputs=inputs, overwrite=args.force)
         print(f"已写入 {args.output}（{len(rows)} 行）", file=sys.stderr)
         args.output = None
     fmt = auto_format(os.environ) if args.format == "auto" else args.format
     if fmt == "json":
-        with output_stream(args.output) as stream:
+        with output_stream(args.output, inputs) as stream:
             data = [outcome.to_dict() for outcome in result.outcomes]
             stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK if args.exit_zero else result.report.exit_code(Severity(args.fail_on))
     if fmt == "text" and not workbook:
         # The candidates and the findings together, on screen or in the --output file.
-        with output_stream(args.output) as stream:
+        with output_stream(args.output, inputs) as stream:
             _print_rows(result, stream)
             render(result.report, "text", stream, color=use_color(stream, os.environ))
         return EXIT_OK if args.exit_zero else result.report.exit_code(Severity(args.fail_on))
-    return emit_report(result.report, args)
+    return emit_report(result.report, args, inputs)

@@ -19,6 +19,7 @@ with a neighbour's is then left out, and the title checked again).
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +46,7 @@ __all__ = [
 ]
 
 PARTS = ("brand", "marketing", "category", "product", "attribute", "modifier")
+_OPTIONAL = frozenset({"attribute", "marketing", "modifier", "product"})
 PART_LABELS = {
     "brand": "品牌",
     "marketing": "营销词",
@@ -277,7 +279,13 @@ class TitleComposer:
                 first = products[0]
                 raise CompositionError(f"产品词“{first.word}”{first.reason}，无法组标题")
             raise CompositionError("没有产品词：产品词列为空")
-        main, *other_products = words["product"]
+        # The first product word that fits on its own leads the title.
+        fitting = [w for w in words["product"] if self.limit is None or w.units <= self.limit]
+        if not fitting:
+            longest = words["product"][0].text
+            raise CompositionError(f"产品词“{longest}”本身就超过了 {self.limit} 的长度上限")
+        main = fitting[0]
+        other_products = [w for w in words["product"] if w is not main]
 
         def by_value(ws: list[_Word]) -> list[_Word]:
             return sorted(ws, key=lambda w: -w.value)  # stable: sheet order breaks ties
@@ -355,6 +363,7 @@ class TitleComposer:
                 f for f in self.linter.lint(TitleInput(title)) if f.severity is not Severity.INFO
             ]
             if not findings:
+                build.units = units_of(title, self.weights)
                 return title
             finding = findings[0]
             culprit = self._word_at(build.words, title, finding.location.span, main)
@@ -420,23 +429,32 @@ def _compose(composer: TitleComposer, params: TitleParams, n: int) -> list[Title
     main, pool, refused = composer.pool(params)
     clashes = composer.clashes(main, pool)
     base = composer.build(main, pool, clashes, -1)
-    # Leaving out one kept word (weakest first) makes room for the words that did not fit.
-    kept = [i for i, w in enumerate(pool) if w in base.words]
+    # Leaving out one kept word (weakest first) makes room for the words that did
+    # not fit; brand and category words are never left out for a variant.
+    kept = [i for i, w in enumerate(pool) if w in base.words and w.part in _OPTIONAL]
     builds: dict[str, _Build] = {composer.render(base.words): base}
     for skip in reversed(kept[-VARIANTS:]):
         build = composer.build(main, pool, clashes, skip)
         builds.setdefault(composer.render(build.words), build)
-    ranked = sorted(
-        builds.items(),
-        key=lambda tb: (-composer.score(tb[0], tb[1].words), -tb[1].units, tb[0]),
-    )
-    # Only what is returned is segmented whole and checked; a variant that
-    # changes when settled is ranked again among the others.
+    # Only what is returned is segmented whole and checked. Checking can only
+    # remove words, so a score before checking is an upper bound: a variant
+    # that changes is ranked again among the rest, and the first n accepted
+    # are the best n — the same whatever n is.
+    queue = [
+        (-composer.score(t, b.words), -b.units, t, i, b) for i, (t, b) in enumerate(builds.items())
+    ]
+    heapq.heapify(queue)
     chosen: dict[str, TitleCandidate] = {}
-    for _, build in ranked:
-        if len(chosen) >= max(n, 0):
-            break
-        title = composer.settle(main, build)
+    checked: set[int] = set()
+    while queue and len(chosen) < max(n, 0):
+        _, _, title, index, build = heapq.heappop(queue)
+        if index not in checked:
+            checked.add(index)
+            settled = composer.settle(main, build)
+            if settled != title:
+                score = composer.score(settled, build.words)
+                heapq.heappush(queue, (-score, -build.units, settled, index, build))
+                continue
         if title not in chosen:
             chosen[title] = composer.candidate(title, build, refused)
-    return sorted(chosen.values(), key=lambda c: (-c.score, -c.units, c.title))
+    return list(chosen.values())

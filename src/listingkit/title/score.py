@@ -43,6 +43,8 @@ class KeywordScores:
     values: dict[str, float]
     #: term → the words it is made of (normal forms); a term missing here is one word
     parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: term → the keyword as the export wrote it (segmented as written: T恤女, not t恤女)
+    written: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_stats(cls, stats: Iterable[KeywordLike]) -> KeywordScores:
@@ -50,21 +52,28 @@ class KeywordScores:
         click = _median([s.click_rate for s in rows])
         conversion = _median([s.conversion for s in rows])
         raw: dict[str, float] = {}
+        written: dict[str, str] = {}
         for stat in rows:
             rate = _or(stat.click_rate, click) * _or(stat.conversion, conversion)
             competition = stat.competition if stat.competition and stat.competition > 0 else 1.0
             key = normal_form(stat.keyword.strip())
             if key:
                 raw[key] = max(raw.get(key, 0.0), stat.popularity * rate / competition)
+                written.setdefault(key, stat.keyword.strip())
         top = max(raw.values(), default=0.0)
-        return cls({k: (v / top if top else 0.0) for k, v in raw.items()})
+        return cls({k: (v / top if top else 0.0) for k, v in raw.items()}, written=written)
 
     def split_terms(self, tokenize: Callable[[str], Sequence[str]]) -> KeywordScores:
-        """The same scores, each term cut into its words (by the title segmenter)."""
-        parts = {
-            term: tuple(normal_form(w) for w in tokenize(term) if w.strip()) for term in self.values
-        }
-        return KeywordScores(self.values, parts)
+        """The same scores, each term cut into its words (by the title segmenter).
+
+        A lone Latin letter or digit is not a word of its own: it would match
+        inside any model number.
+        """
+        parts = {}
+        for term in self.values:
+            words = [normal_form(w.strip()) for w in tokenize(self.written.get(term, term))]
+            parts[term] = tuple(w for w in words if w and not (len(w) == 1 and w.isascii()))
+        return KeywordScores(self.values, parts, self.written)
 
     def _covers(self, folded: str, term: str) -> bool:
         words = self.parts.get(term) or (term,)
