@@ -206,3 +206,13 @@ def test_lint_titles_from_text_csv_and_command_line(cli, tmp_path):
 def test_lint_titles_needs_input(cli):
     run = cli("lint-titles", "--platform", "taobao")
     assert run.status == 2 and "--text" in run.err
+
+
+def test_output_never_overwrites_the_rule_file(cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    rules = tmp_path / "listingkit.toml"
+    rules.write_text('extends = "taobao"\n', encoding="utf-8")
+    sheet = write_xlsx(tmp_path / "参数表.xlsx", ROWS)
+    run = cli("titles", str(sheet), "-o", str(rules))
+    assert run.status == 2 and "是本次读取的文件" in run.err
+    assert rules.read_text(encoding="utf-8") == 'extends = "taobao"\n'

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from listingkit.cli.common import add_common_options, emit_report, selection_of
+from listingkit.cli.common import add_common_options, check_output, emit_report, selection_of
 from listingkit.engine import check_files
 from listingkit.ruleset import resolve_rules
 
@@ -22,5 +22,6 @@ def add_parser(commands: Any) -> None:
 def _check(args: argparse.Namespace) -> int:
     selection = selection_of(args)
     rules = resolve_rules(args.platform, args.rules, start=args.paths[0])
+    check_output(args.output, [*args.paths, *rules.paths])
     report = check_files(args.paths, rules, select=selection.select, ignore=selection.ignore)
     return emit_report(report, args)

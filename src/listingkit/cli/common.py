@@ -16,7 +16,13 @@ from listingkit.output import FORMATS, auto_format, render, use_color
 from listingkit.registry import Selection
 from listingkit.status import EXIT_OK
 
-__all__ = ["add_common_options", "emit_report", "output_stream", "selection_of"]
+__all__ = [
+    "add_common_options",
+    "check_output",
+    "emit_report",
+    "output_stream",
+    "selection_of",
+]
 
 
 def _code_list(value: str) -> list[str]:
@@ -74,6 +80,20 @@ def selection_of(args: argparse.Namespace) -> Selection:
     return selection
 
 
+def check_output(target: str | None, inputs: Sequence[str | os.PathLike[str]] = ()) -> None:
+    """Refuse, before any work, an ``--output`` that is a folder or a file the run reads."""
+    if target is None:
+        return
+    path = Path(target)
+    for given in inputs:
+        if Path(given).exists() and path.exists() and path.samefile(given):
+            raise UsageError(f"--output {target} 是本次读取的文件，不能覆盖它；请换一个文件名")
+    if path.is_dir():
+        raise UsageError(f"--output {target} 是一个文件夹；请给出文件名")
+    if not path.parent.is_dir():
+        raise UsageError(f"--output 的文件夹 {path.parent} 不存在")
+
+
 @contextmanager
 def output_stream(
     target: str | None, inputs: Sequence[str | os.PathLike[str]] = ()
@@ -87,14 +107,8 @@ def output_stream(
     if target is None:
         yield sys.stdout
         return
+    check_output(target, inputs)
     path = Path(target)
-    for given in inputs:
-        if Path(given).exists() and path.exists() and path.samefile(given):
-            raise UsageError(f"--output {target} 是本次读取的文件，不能覆盖它；请换一个文件名")
-    if path.is_dir():
-        raise UsageError(f"--output {target} 是一个文件夹；请给出文件名")
-    if not path.parent.is_dir():
-        raise UsageError(f"--output 的文件夹 {path.parent} 不存在")
     partial = path.with_name(f".{path.name}.partial")
     with open(partial, "w", encoding="utf-8", newline="\n") as handle:
         yield handle

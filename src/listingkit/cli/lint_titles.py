@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from listingkit.cli.common import add_common_options, emit_report, selection_of
+from listingkit.cli.common import add_common_options, check_output, emit_report, selection_of
 from listingkit.cli.titles import parse_columns
 from listingkit.errors import InputError, SheetError, UsageError
 from listingkit.ruleset import resolve_rules
@@ -100,8 +100,10 @@ def _lint_titles(args: argparse.Namespace) -> int:
     selection = selection_of(args)
     start = Path(args.inputs[0]).parent if args.inputs else Path(".")
     rules = resolve_rules(args.platform, args.rules, start=start)
+    inputs = [*args.inputs, *rules.paths]
+    check_output(args.output, inputs)
     items = list(title_inputs(args.inputs, args.text, parse_columns(args.columns)))
     report = lint_titles(
         items, rules, select=selection.select, ignore=selection.ignore, segmenter=args.segmenter
     )
-    return emit_report(report, args, args.inputs)
+    return emit_report(report, args, inputs)

@@ -9,7 +9,13 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from listingkit.cli.common import add_common_options, emit_report, output_stream, selection_of
+from listingkit.cli.common import (
+    add_common_options,
+    check_output,
+    emit_report,
+    output_stream,
+    selection_of,
+)
 from listingkit.errors import UsageError
 from listingkit.findings import Severity
 from listingkit.output import auto_format, render, use_color
@@ -86,6 +92,8 @@ def _titles(args: argparse.Namespace) -> int:
         raise UsageError("-n 至少为 1")
     selection = selection_of(args)
     rules = resolve_rules(args.platform, args.rules, start=Path(args.sheet).parent)
+    inputs = [args.sheet, *([args.keywords] if args.keywords else []), *rules.paths]
+    check_output(args.output, inputs)
     sheet = read_sheet(args.sheet, sheet=args.sheet_name)
     keywords = None
     if args.keywords:
@@ -104,7 +112,6 @@ def _titles(args: argparse.Namespace) -> int:
         segmenter=args.segmenter,
         display=Path(args.sheet).as_posix(),
     )
-    inputs = [args.sheet, *([args.keywords] if args.keywords else [])]
     workbook = bool(args.output and args.output.lower().endswith(".xlsx"))
     if workbook:
         # The workbook holds the candidates; standard output gets only the findings.

@@ -123,6 +123,8 @@ class Rules:
     provenance: Mapping[KeyPath, Origin] = field(repr=False)
     #: file → the best grade its facts keep here (set by a later file's ``inherited_grade``)
     grade_caps: Mapping[str, str] = field(default_factory=dict, repr=False)
+    #: the rule files and word lists read, on disk (a run must never write over them)
+    paths: tuple[Path, ...] = field(default=(), repr=False)
 
     @property
     def platform(self) -> str:
@@ -491,7 +493,8 @@ def _load_file(path: Path) -> Rules:
         problems += _word_list_problems(model.title.word_lists)
     if problems or model is None:
         raise RuleFileError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
-    return Rules(model, tuple(raw.display for raw in chain), prov, _grade_caps(chain))
+    read = (*(raw.path for raw in chain), *(Path(p) for p in model.title.word_lists))
+    return Rules(model, tuple(raw.display for raw in chain), prov, _grade_caps(chain), read)
 
 
 def _word_list_problems(paths: list[str]) -> list[RuleProblem]:

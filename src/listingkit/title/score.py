@@ -66,13 +66,14 @@ class KeywordScores:
     def split_terms(self, tokenize: Callable[[str], Sequence[str]]) -> KeywordScores:
         """The same scores, each term cut into its words (by the title segmenter).
 
-        A lone Latin letter or digit is not a word of its own: it would match
-        inside any model number.
+        A lone Latin letter or digit is not a word of its own (it would match
+        inside any model number): it stays with the word after it, so t恤 and
+        a字裙 keep their letter whichever case the export used.
         """
         parts = {}
         for term in self.values:
             words = [normal_form(w.strip()) for w in tokenize(self.written.get(term, term))]
-            parts[term] = tuple(w for w in words if w and not (len(w) == 1 and w.isascii()))
+            parts[term] = tuple(_glue_letters([w for w in words if w]))
         return KeywordScores(self.values, parts, self.written)
 
     def _covers(self, folded: str, term: str) -> bool:
@@ -95,6 +96,18 @@ class KeywordScores:
         """The sum of the values of the search terms the title covers."""
         folded = normal_form(title)
         return sum(v for term, v in self.values.items() if self._covers(folded, term))
+
+
+def _glue_letters(words: list[str]) -> list[str]:
+    glued: list[str] = []
+    carry = ""
+    for word in words:
+        if len(word) == 1 and word.isascii():
+            carry += word
+            continue
+        glued.append(carry + word)
+        carry = ""
+    return glued + ([carry] if carry and not glued else [])
 
 
 def _median(values: Iterable[float | None]) -> float | None:
