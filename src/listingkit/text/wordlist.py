@@ -96,10 +96,6 @@ def _fields_at(loc: KeyPath) -> list[str]:
     return _FIELDS.get(len(loc), [])
 
 
-def _entry_path(category: int, word: int) -> KeyPath:
-    return ("category", category, "words", word)
-
-
 @lru_cache(maxsize=64)
 def _load(path: Path, _mtime: float) -> WordList:
     problems: list[RuleProblem] = []
