@@ -19,12 +19,26 @@ CODE_PATTERN = re.compile(r"^(FILE|TITLE|IMG|SKU|SLOT)\d{3}$")
 FAMILIES: dict[str, str] = {
     "FILE": "listingkit.files.checks",
     "TITLE": "listingkit.title.checks",
+    "IMG": "listingkit.image.checks",
 }
 
 #: Code → kebab-case name.
 CODES: dict[str, str] = {
     "FILE001": "file-unreadable",
     "FILE002": "file-empty",
+    "FILE003": "image-unreadable",
+    "IMG001": "format-not-allowed",
+    "IMG002": "extension-mismatch",
+    "IMG003": "image-too-heavy",
+    "IMG004": "wrong-aspect-ratio",
+    "IMG005": "image-too-small",
+    "IMG006": "under-recommended-size",
+    "IMG007": "image-too-large",
+    "IMG010": "color-mode",
+    "IMG011": "transparency-or-animation",
+    "IMG020": "too-many-images",
+    "IMG021": "too-few-images",
+    "IMG022": "required-slot-missing",
     "TITLE001": "title-too-long",
     "TITLE002": "title-too-short",
     "TITLE003": "forbidden-character",

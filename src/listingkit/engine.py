@@ -73,12 +73,21 @@ def check_files(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
 ) -> Report:
-    """Check every file under ``paths`` (folders walked recursively)."""
+    """Check every file under ``paths`` (folders walked recursively), images by their role."""
+    from listingkit.image.run import ImageChecker, is_image_name
+
     selection = Selection(tuple(select), tuple(ignore))
     specs = active_checks("file", rules, selection)
+    images = ImageChecker(rules, select=select, ignore=ignore)
     subjects: list[str] = []
     findings: list[Finding] = []
     for path, display in walk_files(paths):
         subjects.append(display)
-        findings += run_checks(specs, file_subject(path, display), Location(display), rules)
+        subject = file_subject(path, display)
+        found = run_checks(specs, subject, Location(display), rules)
+        findings += found
+        # A file already reported as unreadable or empty is not probed again.
+        if is_image_name(display) and subject.error is None and subject.size > 0:
+            findings += images.check(path, display)
+    findings += images.finish()
     return Report(rules.platform, findings, subjects)

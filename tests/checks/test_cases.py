@@ -1,8 +1,9 @@
 """Run every data case under tests/cases against the real checks.
 
 A case gives ``files`` (made in a temporary folder and checked with
-``check_files``), a ``title`` (checked with ``lint_title``) or a ``sheet``
-(rows written to a CSV parameter sheet and composed); ``platform``
+``check_files``), ``images`` (real image files, checked with ``check_images``),
+a ``title`` (checked with ``lint_title``) or a ``sheet`` (rows written to a CSV
+parameter sheet and composed); ``platform``
 picks the shipped rules (default taobao), ``title_rules`` adds keys to the
 ``[title]`` table and ``checks`` to ``[checks]`` of a store file over it.
 """
@@ -33,6 +34,8 @@ def store_file(folder: Path, data: dict[str, Any]) -> Path:
     if title_rules:
         lines += ["[title]", 'source = "case"']
         lines += [f"{k} = {_toml_value(v)}" for k, v in title_rules.items()]
+    for role, settings in data.get("image_rules", {}).items():
+        lines += [f"[images.{role}]", *(f"{k} = {_toml_value(v)}" for k, v in settings.items())]
     lines += ["[checks]", *(f'{k} = "{v}"' for k, v in data.get("checks", {}).items())]
     path = folder / "listingkit.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -49,9 +52,62 @@ def _make_files(root: Path, specs: list[dict[str, str]]) -> None:
             path.write_text(spec.get("content", ""), encoding="utf-8")
 
 
+def make_image(root: Path, spec: dict[str, Any]) -> None:
+    """A real image file as a case describes it (see tests/cases/image/README.md)."""
+    from PIL import Image, ImageCms
+    from PIL.PngImagePlugin import PngInfo
+
+    path = root / spec["name"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if "content" in spec:
+        path.write_bytes(spec["content"].encode("utf-8"))
+        return
+    width, height = spec.get("size", [800, 800])
+    mode = spec.get("mode", "RGB")
+    fmt = spec.get("format") or {".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}.get(
+        path.suffix.lower(), "JPEG"
+    )
+    image = Image.new(mode, (width, height), spec.get("color", "white"))
+    options: dict[str, Any] = {}
+    if "orientation" in spec:
+        exif = image.getexif()
+        exif[0x0112] = spec["orientation"]
+        options["exif"] = exif.tobytes()
+    if "icc" in spec:
+        profile = ImageCms.createProfile(spec["icc"])
+        options["icc_profile"] = ImageCms.ImageCmsProfile(profile).tobytes()
+    if spec.get("transparency"):
+        options["transparency"] = 0
+    if spec.get("frames", 1) > 1:
+        colors = ["red", "green", "blue", "black", "white"]
+        frames = [Image.new("RGB", (width, height), colors[i % 5]) for i in range(spec["frames"])]
+        frames[0].save(path, "GIF", save_all=True, append_images=frames[1:])
+        return
+    if "bytes" in spec:  # exact file size: pad a PNG with a text chunk
+        image.save(path, "PNG")
+        pad = spec["bytes"] - path.stat().st_size - 12 - len("Comment\0")
+        info = PngInfo()
+        info.add_text("Comment", "x" * pad)
+        image.save(path, "PNG", pnginfo=info)
+        assert path.stat().st_size == spec["bytes"], "could not pad to the exact size"
+        return
+    image.save(path, fmt, **options)
+    if spec.get("truncate"):
+        data = path.read_bytes()
+        path.write_bytes(data[: -spec["truncate"]])
+
+
 def _codes(case: Case, tmp_path: Path) -> list[tuple[str, str]]:
     rules = load_rules(store_file(tmp_path, case.data))
-    if "sheet" in case.data:
+    if "images" in case.data:
+        from listingkit.image.run import check_images
+
+        product = tmp_path / "商品"
+        product.mkdir()
+        for spec in case.data["images"]:
+            make_image(product, spec)
+        findings = check_images([product], rules, role=case.data.get("role")).findings
+    elif "sheet" in case.data:
         import csv
 
         from listingkit.sheets import read_sheet
@@ -76,7 +132,7 @@ def test_case(case: Case, tmp_path: Path) -> None:
     found = _codes(case, tmp_path)
     family = case.code.rstrip("0123456789")
     got = [code for code, _ in found if code.startswith(family)]
-    if "title" in case.data and not case.data.get("all_codes"):
+    if ("title" in case.data or "images" in case.data) and not case.data.get("all_codes"):
         # a title case speaks of its own code only, unless it says otherwise
         got = [code for code in got if code == case.code]
     assert got == case.expect, found

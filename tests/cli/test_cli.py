@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 import listingkit
 from listingkit.cli.explain import checks_document
@@ -21,7 +22,7 @@ def product(tmp_path: Path) -> Path:
     """A product folder with one good file, one empty file and one dead link."""
     folder = tmp_path / "商品A"
     (folder / "主图").mkdir(parents=True)
-    (folder / "主图" / "01.jpg").write_bytes(b"\xff\xd8 not empty")
+    Image.new("RGB", (800, 800), "white").save(folder / "主图" / "01.jpg", "JPEG")
     (folder / "主图" / "02.jpg").write_bytes(b"")
     os.symlink(folder / "已删除.jpg", folder / "主图" / "03.jpg")
     (tmp_path / ".git").mkdir()  # keep the store-file walk inside tmp_path
@@ -30,7 +31,7 @@ def product(tmp_path: Path) -> Path:
 
 def test_exit_0_when_clean(cli, tmp_path):
     (tmp_path / ".git").mkdir()
-    (tmp_path / "01.jpg").write_bytes(b"data")
+    (tmp_path / "说明.txt").write_text("夏季纯棉短袖T恤", encoding="utf-8")
     run = cli("check", str(tmp_path), "--platform", "taobao", "--format", "text")
     assert run.status == 0, run.err
     assert "没有发现问题" in run.out

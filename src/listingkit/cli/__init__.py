@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Sequence
 
 from listingkit import __version__
-from listingkit.cli import check, explain, lint_titles, rules, titles
+from listingkit.cli import check, explain, images, lint_titles, rules, titles
 from listingkit.errors import ListingkitError, RuleFileError
 from listingkit.status import EXIT_ERROR
 
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"listingkit {__version__}")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (check, titles, lint_titles, rules, explain):
+    for module in (check, images, titles, lint_titles, rules, explain):
         module.add_parser(commands)
     return parser
 

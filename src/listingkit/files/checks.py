@@ -7,13 +7,14 @@ families never see it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from listingkit.findings import Hit
 from listingkit.registry import check
 from listingkit.ruleset.loader import Rules
 from listingkit.subjects import FileSubject
 
-__all__ = ["file_empty", "file_unreadable"]
+__all__ = ["ImageError", "file_empty", "file_unreadable", "image_unreadable"]
 
 
 @check("FILE001", "file-unreadable", subject="file")
@@ -59,3 +60,39 @@ def file_empty(subject: FileSubject, rules: Rules) -> Iterator[Hit]:
             hint="重新导出或重新复制这个文件",
             data={"actual": 0, "unit": "byte"},
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ImageError:
+    """An image file that could not be probed, and why (from the probe)."""
+
+    reason: str
+    kind: str
+
+
+@check("FILE003", "image-unreadable", subject="image_error")
+def image_unreadable(subject: ImageError, rules: Rules) -> Iterator[Hit]:
+    """图片文件打不开：不是图片、文件不完整、已损坏、格式不支持或像素数异常。
+
+    ## 检查什么
+    只读文件头（不解码像素）判断它是不是一张完整的图片：内容不是图片、结尾标记缺失（下载或复制中断）、
+    文件头损坏、格式不支持，或像素数超过 `[images] max_pixels`（疑似解压炸弹）。
+
+    ## 为什么
+    这样的文件上传必然失败；批量检查时它只占一条问题，其余图片照常检查。
+
+    ## 示例
+    Okay: 主图/01.jpg（完整的 JPEG）
+    FILE003: 主图/02.jpg（只有一半，复制中断）
+    """
+    hints = {
+        "not-image": "这不是图片：确认文件没有放错，或从作图软件重新导出",
+        "truncated": "文件不完整或已损坏：从原始文件重新导出或重新复制",
+        "too-large": "像素数异常：用作图软件打开检查后按平台尺寸重新导出",
+        "unreadable": "确认文件存在并有读取权限",
+    }
+    yield Hit(
+        f"无法作为图片读取：{subject.reason}",
+        hint=hints.get(subject.kind, "从原始文件重新导出"),
+        data={"reason": subject.kind},
+    )

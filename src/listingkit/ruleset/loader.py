@@ -32,6 +32,7 @@ from listingkit.errors import RuleFileError, RuleProblem, UsageError
 from listingkit.ruleset.builtin import builtin_names, builtin_path
 from listingkit.ruleset.locate import KeyPath
 from listingkit.ruleset.models import (
+    IMAGE_ROLES,
     SOURCED_TABLES,
     ImageSpec,
     ImagesSpec,
@@ -393,7 +394,7 @@ def _model_at(loc: KeyPath) -> type[BaseModel] | None:
     if head == "images":
         if not rest:
             return ImagesSpec
-        return ImageSpec if len(rest) == 1 else None
+        return ImageSpec if len(rest) == 1 and rest[0] in IMAGE_ROLES else None
     nested: dict[str, type[BaseModel]] = {
         "title": TitleSpec,
         "naming": NamingSpec,

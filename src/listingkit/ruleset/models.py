@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 __all__ = [
+    "DEFAULT_LAYOUT",
     "FORMULA_PARTS",
     "IMAGE_ROLES",
     "Grade",
@@ -41,6 +42,16 @@ ForbiddenChar = Literal[
 FormulaPart = Literal["marketing", "category", "brand", "product", "attribute", "modifier"]
 
 IMAGE_ROLES = ("main", "main_3x4", "white_background", "detail", "sku", "long")
+ImageRole = Literal["main", "main_3x4", "white_background", "detail", "sku", "long"]
+#: Folder names (or file-name beginnings) → role, as designers name them.
+DEFAULT_LAYOUT: dict[ImageRole, tuple[str, ...]] = {
+    "main_3x4": ("3比4", "3x4", "3：4", "3:4", "竖图", "main_3x4"),
+    "white_background": ("白底", "白底图", "white", "white_background"),
+    "detail": ("详情", "详情图", "detail", "details"),
+    "sku": ("SKU", "sku图", "颜色图", "属性图"),
+    "long": ("长图", "long"),
+    "main": ("主图", "main"),
+}
 FORMULA_PARTS: tuple[FormulaPart, ...] = (
     "marketing",
     "category",
@@ -185,6 +196,11 @@ class ImageSpec(Sourced):
     )
     formats: list[ImageFormat] | None = fact("允许的格式：jpeg, png, gif, bmp, webp")
     main_slot: Annotated[int, Field(gt=0)] | None = fact("作为第几张主图上传（如白底图放第 5 张）")
+    aspect_tolerance: float = Field(
+        0.01, ge=0, lt=1, description="宽高比允许的相对偏差（0.01 即 1%），listingkit 的设定"
+    )
+    allow_alpha: bool = Field(True, description="是否允许透明像素（false 时报告透明图）")
+    allow_animation: bool = Field(False, description="是否允许动图")
 
     @model_validator(mode="after")
     def _ranges(self) -> ImageSpec:
@@ -213,6 +229,16 @@ class ImagesSpec(Strict):
     detail: ImageSpec | None = Field(None, description="详情图")
     sku: ImageSpec | None = Field(None, description="SKU 图（销售属性图）")
     long: ImageSpec | None = Field(None, description="长图")
+
+    max_pixels: int = Field(
+        100_000_000,
+        gt=0,
+        description="单张图片最多多少像素，超过按解压炸弹拒绝处理（listingkit 的安全设定）",
+    )
+    layout: dict[ImageRole, list[str]] = Field(
+        default_factory=lambda: {role: list(names) for role, names in DEFAULT_LAYOUT.items()},
+        description="哪个文件夹名或文件名开头对应哪种图：{角色 = [名称, …]}，不区分大小写",
+    )
 
     def roles(self) -> Iterator[tuple[str, ImageSpec | None]]:
         for role in IMAGE_ROLES:

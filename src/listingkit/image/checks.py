@@ -1,0 +1,473 @@
+"""IMG0xx: image spec checks, from header facts only. Each docstring is the operator's doc.
+
+Numbers come from the role's table in the rule file (``[images.<role>]``);
+a role with no table, or a number the platform does not publish, is not
+checked. Each finding cites the source of the number applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from listingkit.findings import Hit, Severity
+from listingkit.image.probe import ImageFacts
+from listingkit.registry import check
+from listingkit.ruleset.loader import Rules
+from listingkit.ruleset.models import ImageSpec
+
+__all__ = [
+    "ImageSet",
+    "ImageSubject",
+    "color_mode",
+    "extension_mismatch",
+    "format_not_allowed",
+    "image_too_heavy",
+    "image_too_large",
+    "image_too_small",
+    "required_slot_missing",
+    "too_few_images",
+    "too_many_images",
+    "transparency_or_animation",
+    "under_recommended_size",
+    "wrong_aspect_ratio",
+]
+
+ROLE_NAMES = {
+    "main": "主图",
+    "main_3x4": "3:4 主图",
+    "white_background": "白底图",
+    "detail": "详情图",
+    "sku": "SKU 图",
+    "long": "长图",
+}
+FORMAT_NAMES = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "bmp": "BMP", "webp": "WebP"}
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSubject:
+    """One image with its role and slot."""
+
+    facts: ImageFacts
+    role: str | None
+    slot: int | None
+
+    def spec(self, rules: Rules) -> ImageSpec | None:
+        return getattr(rules.model.images, self.role) if self.role else None
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES.get(self.role or "", "图片")
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSet:
+    """The images of one role in one product folder, for counts and slots."""
+
+    product: str
+    role: str
+    slots: tuple[int | None, ...]
+
+    @property
+    def role_name(self) -> str:
+        return ROLE_NAMES.get(self.role, self.role)
+
+
+def _key(subject: ImageSubject | ImageSet, field: str) -> str:
+    return f"images.{subject.role}.{field}"
+
+
+@check("IMG001", "format-not-allowed", subject="image", keys=("images.<role>.formats",))
+def format_not_allowed(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """图片格式不在平台允许的范围内。
+
+    ## 检查什么
+    按文件内容（不是扩展名）判断格式，不在该角色的 `formats` 里就报告。
+
+    ## 为什么
+    平台只接受列出的格式（淘宝主图：JPEG、PNG），其他格式上传会失败。
+
+    ## 示例
+    Okay: 主图/01.jpg（JPEG）
+    IMG001: 主图/01.webp（WebP，淘宝主图不接受）
+    """
+    spec = subject.spec(rules)
+    if spec is None or not spec.formats or subject.facts.format in spec.formats:
+        return
+    allowed = "、".join(FORMAT_NAMES.get(f, f) for f in spec.formats)
+    actual = FORMAT_NAMES.get(subject.facts.format, subject.facts.format.upper())
+    yield Hit(
+        f"{subject.role_name}的格式是 {actual}，平台只接受 {allowed}",
+        hint=f"另存为 {allowed}",
+        rule_key=_key(subject, "formats"),
+        data={"actual": subject.facts.format, "limit": list(spec.formats)},
+    )
+
+
+@check("IMG002", "extension-mismatch", subject="image", severity=Severity.WARNING)
+def extension_mismatch(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """文件扩展名与实际格式不符。
+
+    ## 检查什么
+    扩展名说的格式（.jpg）与文件内容的格式（PNG）不一致时报告。
+
+    ## 为什么
+    有的上传工具按扩展名处理文件，改名不改格式的图会被拒绝或显示异常。
+
+    ## 示例
+    Okay: 主图/01.png（内容是 PNG）
+    IMG002: 主图/01.jpg（内容是 PNG）
+    """
+    facts = subject.facts
+    if facts.extension_lies:
+        actual = FORMAT_NAMES.get(facts.format, facts.format.upper())
+        yield Hit(
+            f"扩展名是 {facts.path.suffix}，内容却是 {actual}",
+            hint=f"用作图软件另存为真正的 {facts.path.suffix[1:].upper()}，或把扩展名改对",
+            data={"actual": facts.format, "extension": facts.path.suffix},
+        )
+
+
+@check("IMG003", "image-too-heavy", subject="image", keys=("images.<role>.max_bytes",))
+def image_too_heavy(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """文件大小超过平台上限。
+
+    ## 检查什么
+    文件字节数超过该角色的 `max_bytes` 时报告（1 MB 按 1024×1024 字节计）。
+
+    ## 为什么
+    超过上限的图上传会被拒绝。
+
+    ## 示例
+    Okay: 主图/01.jpg（2.9 MB，淘宝上限 3 MB）
+    IMG003: 主图/01.jpg（3.2 MB）
+    """
+    spec = subject.spec(rules)
+    size = subject.facts.bytes
+    if spec is None or spec.max_bytes is None or size <= spec.max_bytes:
+        return
+    yield Hit(
+        f"{subject.role_name}大小 {_mb(size)} 超过上限 {_mb(spec.max_bytes)}",
+        hint="降低 JPEG 质量（80–85 通常看不出差别）或缩小尺寸后重新导出",
+        rule_key=_key(subject, "max_bytes"),
+        data={"actual": size, "limit": spec.max_bytes, "unit": "byte"},
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.2f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+
+
+def _ratio(aspect: str) -> float:
+    width, height = aspect.split(":")
+    return int(width) / int(height)
+
+
+@check(
+    "IMG004",
+    "wrong-aspect-ratio",
+    subject="image",
+    keys=("images.<role>.aspect", "images.<role>.aspect_tolerance"),
+)
+def wrong_aspect_ratio(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """宽高比不是平台要求的比例。
+
+    ## 检查什么
+    按显示方向（已应用 EXIF 旋转）的宽高算比例，与该角色的 `aspect`（如 1:1、3:4）相差超过
+    `aspect_tolerance`（默认 1%）时报告。
+
+    ## 为什么
+    比例不对的图会被裁切或留白，主图在搜索结果里显示变形。
+
+    ## 示例
+    Okay: 主图/01.jpg（800×800）
+    IMG004: 主图/01.jpg（800×790）
+    """
+    spec = subject.spec(rules)
+    facts = subject.facts
+    if spec is None or spec.aspect is None or not facts.height:
+        return
+    want = _ratio(spec.aspect)
+    actual = facts.width / facts.height
+    if abs(actual - want) / want <= spec.aspect_tolerance:
+        return
+    yield Hit(
+        f"{subject.role_name}尺寸 {facts.width}×{facts.height}，比例不是 {spec.aspect}",
+        hint=f"按 {spec.aspect} 裁切或补边后重新导出",
+        rule_key=_key(subject, "aspect"),
+        data={"actual": f"{facts.width}:{facts.height}", "limit": spec.aspect},
+    )
+
+
+@check(
+    "IMG005",
+    "image-too-small",
+    subject="image",
+    keys=("images.<role>.min_side_px", "images.<role>.min_width_px", "images.<role>.min_height_px"),
+)
+def image_too_small(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """图片尺寸低于平台的最小值。
+
+    ## 检查什么
+    显示方向的宽、高低于该角色的 `min_side_px`、`min_width_px` 或 `min_height_px` 时报告。
+
+    ## 为什么
+    低于最小尺寸的图平台不收，或发布时报错。
+
+    ## 示例
+    Okay: 3x4/01.jpg（750×1000）
+    IMG005: 3x4/01.jpg（749×1000，淘宝 3:4 主图最小 750×1000）
+    """
+    spec = subject.spec(rules)
+    if spec is None:
+        return
+    facts = subject.facts
+    limits = [
+        ("min_side_px", "宽", facts.width),
+        ("min_side_px", "高", facts.height),
+        ("min_width_px", "宽", facts.width),
+        ("min_height_px", "高", facts.height),
+    ]
+    reported: set[str] = set()
+    for field, side, actual in limits:
+        limit = getattr(spec, field)
+        if limit is None or actual >= limit or side in reported:
+            continue
+        reported.add(side)
+        yield Hit(
+            f"{subject.role_name}{side} {actual} 像素，低于最小值 {limit}",
+            hint=f"用更大的原图重新导出，{side}至少 {limit} 像素",
+            rule_key=_key(subject, field),
+            data={"actual": actual, "limit": limit, "unit": "px"},
+        )
+
+
+@check(
+    "IMG006",
+    "under-recommended-size",
+    subject="image",
+    keys=(
+        "images.<role>.recommended_width_px",
+        "images.<role>.recommended_height_px",
+        "images.<role>.zoom_min_side_px",
+    ),
+    severity=Severity.WARNING,
+)
+def under_recommended_size(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """图片小于平台建议的尺寸（如淘宝主图建议 800×800、700 以上才有放大镜）。
+
+    ## 检查什么
+    显示方向的宽、高低于 `recommended_width_px`、`recommended_height_px`，或短边低于
+    `zoom_min_side_px` 时提醒。
+
+    ## 为什么
+    平台建议的尺寸以下，详情页没有放大镜、在大屏上发虚，点击率受影响。
+
+    ## 示例
+    Okay: 主图/01.jpg（800×800）
+    IMG006: 主图/01.jpg（799×799）
+    """
+    spec = subject.spec(rules)
+    if spec is None:
+        return
+    facts = subject.facts
+    width, height = spec.recommended_width_px, spec.recommended_height_px
+    if (width and facts.width < width) or (height and facts.height < height):
+        want = f"{width or '—'}×{height or '—'}"
+        yield Hit(
+            f"{subject.role_name}尺寸 {facts.width}×{facts.height}，小于平台建议的 {want}",
+            hint=f"用更大的原图导出，建议 {want}",
+            rule_key=_key(subject, "recommended_width_px" if width else "recommended_height_px"),
+            data={"actual": [facts.width, facts.height], "limit": [width, height], "unit": "px"},
+        )
+    zoom = spec.zoom_min_side_px
+    short_side = min(facts.width, facts.height)
+    if zoom and short_side < zoom:
+        yield Hit(
+            f"{subject.role_name}短边 {short_side} 像素，低于 {zoom}，没有放大镜",
+            hint=f"短边至少 {zoom} 像素",
+            rule_key=_key(subject, "zoom_min_side_px"),
+            data={"actual": short_side, "limit": zoom, "unit": "px"},
+        )
+
+
+@check(
+    "IMG007",
+    "image-too-large",
+    subject="image",
+    keys=("images.<role>.max_width_px", "images.<role>.max_height_px"),
+)
+def image_too_large(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """图片宽或高超过平台上限（如淘宝手机详情图宽 480–1500、高不超过 2500）。
+
+    ## 检查什么
+    显示方向的宽、高超过该角色的 `max_width_px`、`max_height_px` 时报告。
+
+    ## 为什么
+    超宽、超高的详情图会被拒绝或压缩变糊；长图应切成几段。
+
+    ## 示例
+    Okay: 详情/01.jpg（750×2500）
+    IMG007: 详情/01.jpg（750×2501）
+    """
+    spec = subject.spec(rules)
+    if spec is None:
+        return
+    facts = subject.facts
+    for field, side, actual, hint in (
+        ("max_width_px", "宽", facts.width, "缩小到上限以内"),
+        ("max_height_px", "高", facts.height, "切成几张，每张不超过上限"),
+    ):
+        limit = getattr(spec, field)
+        if limit is not None and actual > limit:
+            yield Hit(
+                f"{subject.role_name}{side} {actual} 像素，超过上限 {limit}",
+                hint=hint,
+                rule_key=_key(subject, field),
+                data={"actual": actual, "limit": limit, "unit": "px"},
+            )
+
+
+@check("IMG010", "color-mode", subject="image", severity=Severity.WARNING)
+def color_mode(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """颜色模式或色彩配置不适合网页：CMYK、16 位、非 sRGB 的色彩配置。
+
+    ## 检查什么
+    CMYK 模式（印刷用）、每通道 16 位、嵌入了 sRGB 以外的色彩配置文件（如 Adobe RGB）。
+
+    ## 为什么
+    平台会把图转成 8 位 sRGB，转换后颜色偏灰或偏艳，与设计稿不同；有的上传工具直接拒收 CMYK。
+    平台规则未见对颜色模式的规定，所以只作警告。
+
+    ## 示例
+    Okay: 主图/01.jpg（RGB，8 位）
+    IMG010: 主图/01.jpg（CMYK）
+    """
+    facts = subject.facts
+    if facts.is_cmyk:
+        yield Hit(
+            "图片是 CMYK 模式（印刷用）",
+            hint="在作图软件里转为 RGB（sRGB）后导出",
+            data={"actual": "CMYK"},
+        )
+    if facts.bits == 16:
+        yield Hit("图片每通道 16 位", hint="导出为 8 位", data={"actual": 16, "limit": 8})
+    if facts.is_srgb is False:
+        yield Hit(
+            f"嵌入的色彩配置是“{facts.icc_description}”，不是 sRGB",
+            hint="导出时转换为 sRGB（“转换为配置文件”，不是“指定配置文件”）",
+            data={"actual": facts.icc_description},
+        )
+
+
+@check(
+    "IMG011",
+    "transparency-or-animation",
+    subject="image",
+    keys=("images.<role>.allow_alpha", "images.<role>.allow_animation"),
+)
+def transparency_or_animation(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """该角色不允许透明像素或动图。
+
+    ## 检查什么
+    角色设置 `allow_alpha = false` 时报告带透明的图；`allow_animation = false`（默认）时报告动图。
+
+    ## 为什么
+    透明部分在平台上会被填成黑色或白色；动图只显示第一帧或被拒收。
+
+    ## 示例
+    Okay: 主图/01.png（不透明）
+    IMG011: 主图/01.gif（3 帧动图）
+    """
+    spec = subject.spec(rules)
+    if spec is None:
+        return
+    facts = subject.facts
+    if facts.has_alpha and not spec.allow_alpha:
+        yield Hit(f"{subject.role_name}有透明像素", hint="在白色或实色背景上合并后导出为 JPEG")
+    if facts.animated and not spec.allow_animation:
+        yield Hit(
+            f"{subject.role_name}是 {facts.frames} 帧的动图",
+            hint="导出为静态图；要展示动态效果请用主图视频",
+            data={"actual": facts.frames, "limit": 1},
+        )
+
+
+@check("IMG020", "too-many-images", subject="image_set", keys=("images.<role>.max_count",))
+def too_many_images(subject: ImageSet, rules: Rules) -> Iterator[Hit]:
+    """一个商品某种图的张数超过平台上限（如淘宝主图最多 5 张）。
+
+    ## 检查什么
+    按商品文件夹统计每种角色的图片张数，超过 `max_count` 时报告。
+
+    ## 为什么
+    多出的图传不上去，排在后面的往往是精心准备的白底图。
+
+    ## 示例
+    Okay: 商品A/主图/01–05.jpg（5 张）
+    IMG020: 商品A/主图/01–06.jpg（6 张）
+    """
+    spec = getattr(rules.model.images, subject.role)
+    count = len(subject.slots)
+    if spec is not None and spec.max_count is not None and count > spec.max_count:
+        yield Hit(
+            f"{subject.product} 的{subject.role_name}有 {count} 张，超过上限 {spec.max_count}",
+            hint=f"只保留 {spec.max_count} 张",
+            rule_key=_key(subject, "max_count"),
+            data={"actual": count, "limit": spec.max_count},
+        )
+
+
+@check("IMG021", "too-few-images", subject="image_set", keys=("images.<role>.min_count",))
+def too_few_images(subject: ImageSet, rules: Rules) -> Iterator[Hit]:
+    """一个商品某种图的张数少于平台要求。
+
+    ## 检查什么
+    按商品文件夹统计每种角色的图片张数，少于 `min_count` 时报告。
+
+    ## 为什么
+    图不够，商品展示不全，有的平台不让发布。
+
+    ## 示例
+    Okay: 商品A/主图/01–04.jpg（京东 4 张起）
+    IMG021: 商品A/主图/01–03.jpg（3 张）
+    """
+    spec = getattr(rules.model.images, subject.role)
+    count = len(subject.slots)
+    if spec is not None and spec.min_count is not None and count < spec.min_count:
+        yield Hit(
+            f"{subject.product} 的{subject.role_name}只有 {count} 张，少于 {spec.min_count}",
+            hint=f"补到至少 {spec.min_count} 张",
+            rule_key=_key(subject, "min_count"),
+            data={"actual": count, "limit": spec.min_count},
+        )
+
+
+@check(
+    "IMG022", "required-slot-missing", subject="image_set", keys=("images.<role>.required_slots",)
+)
+def required_slot_missing(subject: ImageSet, rules: Rules) -> Iterator[Hit]:
+    """必须有图的位置没有图（如第 1 张主图）。
+
+    ## 检查什么
+    按文件名里的序号（主图1.jpg、01.jpg）找出 `required_slots` 里缺的位置。
+
+    ## 为什么
+    第 1 张主图是搜索结果里显示的图，缺了商品不能发布。
+
+    ## 示例
+    Okay: 商品A/主图/01.jpg、02.jpg
+    IMG022: 商品A/主图/02.jpg、03.jpg（没有第 1 张）
+    """
+    spec = getattr(rules.model.images, subject.role)
+    if spec is None or not spec.required_slots:
+        return
+    present = {slot for slot in subject.slots if slot is not None}
+    for slot in spec.required_slots:
+        if slot not in present:
+            yield Hit(
+                f"{subject.product} 缺第 {slot} 张{subject.role_name}",
+                hint=f"把这张图命名为 {slot:02d}.jpg（或 {subject.role_name}{slot}.jpg）",
+                rule_key=_key(subject, "required_slots"),
+                data={"actual": sorted(present), "limit": list(spec.required_slots)},
+            )
