@@ -1,0 +1,92 @@
+"""``listingkit images`` on real folders: bad files, exit statuses, no jieba."""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _bomb() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_bad_files_are_one_finding_each_and_the_run_goes_on(cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "商品A" / "主图"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (800, 800), "white").save(folder / "01.jpg", "JPEG")
+    (folder / "02.jpg").write_text("这不是图片", encoding="utf-8")
+    good = folder / "01.jpg"
+    (folder / "03.jpg").write_bytes(good.read_bytes()[:-300])  # truncated
+    (folder / "04.png").write_bytes(_bomb())
+    (folder / "05.jpg").write_bytes(b"")
+    (folder / "说明.txt").write_text("not an image and not an image name", encoding="utf-8")
+    run = cli("images", str(tmp_path / "商品A"), "--platform", "taobao", "--format", "json")
+    assert run.status == 1 and "Traceback" not in run.err
+    data = json.loads(run.out)
+    by_file = {Path(f["location"]["path"]).name: f["code"] for f in data["findings"]}
+    assert by_file == {
+        "02.jpg": "FILE003",
+        "03.jpg": "FILE003",
+        "04.png": "FILE003",
+        "05.jpg": "FILE003",
+    }
+    assert len(data["subjects"]) == 5  # 说明.txt is not an image
+
+
+def test_clean_images_exit_0_and_globs_expand(cli, tmp_path, monkeypatch):
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "主图"
+    folder.mkdir()
+    for slot in (1, 2):
+        Image.new("RGB", (800, 800), "white").save(folder / f"0{slot}.jpg", "JPEG")
+    monkeypatch.chdir(tmp_path)
+    run = cli("images", "主图/*.jpg", "--platform", "taobao")
+    assert run.status == 0, run.out + run.err
+    assert cli("images", "没有/*.jpg", "--platform", "taobao").status == 2
+
+
+def test_role_option_overrides_the_layout(cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    path = tmp_path / "随便.jpg"
+    Image.new("RGB", (800, 800), "white").save(path, "JPEG")
+    run = cli("images", str(path), "--platform", "taobao", "--role", "main_3x4", "--format", "json")
+    codes = {f["code"] for f in json.loads(run.out)["findings"]}
+    assert "IMG004" in codes  # square where 3:4 is required
+
+
+def test_an_image_run_does_not_import_jieba(tmp_path):
+    image = tmp_path / "01.jpg"
+    Image.new("RGB", (800, 800), "white").save(image, "JPEG")
+    code = (
+        "import sys\n"
+        "from listingkit.cli import main\n"
+        f"status = main(['images', {str(image)!r}, '--platform', 'taobao'])\n"
+        "assert status == 0, status\n"
+        "assert 'jieba' not in sys.modules and 'openpyxl' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=tmp_path)
+
+
+def test_pre_commit_hook_runs_the_images_command():
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    assert "id: listingkit-images" in text and "entry: listingkit images" in text
+    assert "types: [image]" in text
