@@ -20,6 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECKS = all_checks()
 
 
+def test_every_check_reads_a_subject_its_family_declares() -> None:
+    from listingkit.codes import FAMILY_SUBJECTS
+
+    for spec in CHECKS:
+        assert spec.subject in FAMILY_SUBJECTS[spec.family], spec.code
+
+
 def test_codes_are_unique_and_well_formed() -> None:
     assert [c.code for c in CHECKS] == sorted(CODES)
     names = [c.name for c in CHECKS]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CODES", "CODE_PATTERN", "FAMILIES", "family_of"]
+__all__ = ["CODES", "CODE_PATTERN", "FAMILIES", "FAMILY_SUBJECTS", "family_of"]
 
 CODE_PATTERN = re.compile(r"^(FILE|TITLE|IMG|SKU|SLOT)\d{3}$")
 
@@ -20,6 +20,14 @@ FAMILIES: dict[str, str] = {
     "FILE": "listingkit.files.checks",
     "TITLE": "listingkit.title.checks",
     "IMG": "listingkit.image.checks",
+}
+
+#: Family prefix → the kinds of subject its checks read, so that a run over
+#: images never imports the title family (and so never jieba).
+FAMILY_SUBJECTS: dict[str, frozenset[str]] = {
+    "FILE": frozenset({"file", "image_error"}),
+    "TITLE": frozenset({"title", "sheet_row"}),
+    "IMG": frozenset({"image", "image_set"}),
 }
 
 #: Code → kebab-case name.

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from listingkit.codes import CODE_PATTERN, CODES, FAMILIES, family_of
+from listingkit.codes import CODE_PATTERN, CODES, FAMILIES, FAMILY_SUBJECTS, family_of
 from listingkit.errors import UsageError
 from listingkit.findings import Hit, Severity
 
@@ -175,5 +175,6 @@ def checks_for(subject: str, codes: Iterable[str]) -> list[CheckSpec]:
     """The checks of the given codes that read ``subject``; imports only their families."""
     wanted = sorted(set(codes))
     for family in sorted({family_of(c) for c in wanted}):
-        _load_family(family)
+        if subject in FAMILY_SUBJECTS.get(family, ()):
+            _load_family(family)
     return [_REGISTRY[c] for c in wanted if c in _REGISTRY and _REGISTRY[c].subject == subject]

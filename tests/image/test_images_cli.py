@@ -90,3 +90,20 @@ def test_pre_commit_hook_runs_the_images_command():
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "id: listingkit-images" in text and "entry: listingkit images" in text
     assert "types: [image]" in text
+
+
+def test_two_processes_give_the_same_report(tmp_path, monkeypatch):
+    from listingkit import load_rules
+    from listingkit.image import run
+
+    folder = tmp_path / "商品" / "主图"
+    folder.mkdir(parents=True)
+    for slot, size in enumerate([(800, 800), (700, 700), (800, 790), (800, 800)], start=1):
+        Image.new("RGB", size, "white").save(folder / f"0{slot}.jpg", "JPEG")
+    (folder / "05.jpg").write_text("不是图片", encoding="utf-8")
+    rules = load_rules("taobao")
+    serial = run.check_images([tmp_path / "商品"], rules).to_dict()
+    monkeypatch.setattr(run, "PARALLEL_MIN_FILES", 2)
+    parallel = run.check_images([tmp_path / "商品"], rules).to_dict()
+    assert parallel == serial
+    assert {f["code"] for f in serial["findings"]} == {"IMG004", "IMG006", "FILE003"}

@@ -15,7 +15,7 @@ import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from listingkit.errors import ListingkitError
 from listingkit.oserrors import os_reason
@@ -122,6 +122,28 @@ def _png_bit_depth(head: bytes) -> int | None:
     return None
 
 
+# Formats whose header holds EXIF. For PNG, Pillow's getexif() decodes the whole
+# image to look for an eXIf chunk after the pixels: use what the header gave.
+_EXIF_IN_HEADER = {"jpeg", "mpo", "tiff", "webp"}
+
+
+def _orientation(image: Any, fmt: str) -> int | None:
+    from PIL import Image
+
+    try:
+        if fmt in _EXIF_IN_HEADER:
+            value = image.getexif().get(0x0112)
+        elif isinstance(image.info.get("exif"), bytes):
+            exif = Image.Exif()
+            exif.load(image.info["exif"])
+            value = exif.get(0x0112)
+        else:
+            return None
+    except (OSError, SyntaxError, ValueError, struct.error):
+        return None  # an unreadable EXIF block: take the stored size
+    return value if isinstance(value, int) else None
+
+
 def _truncated(handle: BinaryIO, fmt: str, size: int) -> bool:
     marker = _END_MARKERS.get(fmt)
     if marker is None or size < len(marker):
@@ -165,10 +187,7 @@ def _probe(handle: BinaryIO, file: Path, size: int, max_pixels: int | None) -> I
         raise ProbeError(
             f"像素数 {width}×{height} 超过上限 {max_pixels:,}（疑似解压炸弹）", "too-large"
         )
-    try:
-        orientation = image.getexif().get(0x0112)
-    except (OSError, SyntaxError, ValueError, struct.error):
-        orientation = None  # an unreadable EXIF block: take the stored size
+    orientation = _orientation(image, fmt)
     if orientation in _QUARTER_TURNS:
         width, height = height, width
     icc = image.info.get("icc_profile")
@@ -179,7 +198,7 @@ def _probe(handle: BinaryIO, file: Path, size: int, max_pixels: int | None) -> I
         extension_format=EXTENSION_FORMATS.get(file.suffix.lower()),
         width=width,
         height=height,
-        orientation=orientation if isinstance(orientation, int) else None,
+        orientation=orientation,
         mode=image.mode,
         bits=16 if image.mode.startswith("I;16") or _png_bit_depth(head) == 16 else 8,
         has_alpha="A" in image.getbands() or "transparency" in image.info,
