@@ -224,6 +224,9 @@ def states_value(key: str, value: Any, quote: str) -> bool:
         return states_slot(value, quote)
     if field == "unit_weights":
         return states_weights(value, quote)
+    if field.endswith("_fill") and isinstance(value, float):
+        # a share of the frame, written as a percentage: 0.6 ← "60-80%"
+        return float(round(value * 100)) in plain_numbers(quote)
     if field.endswith(("_px", "_count", "_units", "_days")) and type(value) is int:
         return float(value) in plain_numbers(quote)
     return False

@@ -43,6 +43,7 @@ from listingkit.ruleset.models import (
     Sourced,
     TitleSpec,
     UnitWeights,
+    WatermarkSpec,
 )
 from listingkit.ruleset.tomlfile import (
     Origin,
@@ -174,16 +175,22 @@ def _looks_like_path(ref: str) -> bool:
 
 
 #: Settings that name files, resolved against the folder of the file that names them.
-PATH_LISTS: tuple[KeyPath, ...] = (("title", "word_lists"), ("title", "extend_word_lists"))
+PATH_KEYS: tuple[KeyPath, ...] = (
+    ("title", "word_lists"),
+    ("title", "extend_word_lists"),
+    ("images", "watermark", "template"),
+)
 
 
 def _resolve_paths(raw: TomlFile, problems: list[RuleProblem]) -> None:
-    for key_path in PATH_LISTS:
+    for key_path in PATH_KEYS:
         table = _get_table(raw.data, key_path[:-1])
-        entries = table.get(str(key_path[-1])) if isinstance(table, dict) else None
-        if not isinstance(entries, list):
+        name = str(key_path[-1])
+        value = table.get(name) if isinstance(table, dict) else None
+        entries = value if isinstance(value, list) else [value] if isinstance(value, str) else None
+        if table is None or entries is None:
             continue
-        resolved = []
+        resolved: list[Any] = []
         for entry in entries:
             if not isinstance(entry, str):
                 resolved.append(entry)  # the model reports the wrong type
@@ -197,11 +204,11 @@ def _resolve_paths(raw: TomlFile, problems: list[RuleProblem]) -> None:
                         where.file,
                         where.line,
                         ".".join(map(str, key_path)),
-                        f"词表文件 {entry} 不存在（相对于 {raw.display} 所在的文件夹）",
+                        f"文件 {entry} 不存在（相对于 {raw.display} 所在的文件夹）",
                     )
                 )
             resolved.append(str(target))
-        table[str(key_path[-1])] = resolved
+        table[name] = resolved if isinstance(value, list) else resolved[0]
 
 
 def _read_chain(
@@ -394,6 +401,8 @@ def _model_at(loc: KeyPath) -> type[BaseModel] | None:
     if head == "images":
         if not rest:
             return ImagesSpec
+        if rest == ["watermark"]:
+            return WatermarkSpec
         return ImageSpec if len(rest) == 1 and rest[0] in IMAGE_ROLES else None
     nested: dict[str, type[BaseModel]] = {
         "title": TitleSpec,
@@ -494,7 +503,12 @@ def _load_file(path: Path) -> Rules:
         problems += _word_list_problems(model.title.word_lists)
     if problems or model is None:
         raise RuleFileError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
-    read = (*(raw.path for raw in chain), *(Path(p) for p in model.title.word_lists))
+    watermark = model.images.watermark
+    read = (
+        *(raw.path for raw in chain),
+        *(Path(p) for p in model.title.word_lists),
+        *([Path(watermark.template)] if watermark else []),
+    )
     return Rules(model, tuple(raw.display for raw in chain), prov, _grade_caps(chain), read)
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "Source",
     "TitleSpec",
     "UnitWeights",
+    "WatermarkSpec",
     "parse_byte_size",
 ]
 
@@ -196,6 +197,13 @@ class ImageSpec(Sourced):
     )
     formats: list[ImageFormat] | None = fact("允许的格式：jpeg, png, gif, bmp, webp")
     main_slot: Annotated[int, Field(gt=0)] | None = fact("作为第几张主图上传（如白底图放第 5 张）")
+    min_fill: Annotated[float, Field(gt=0, le=1)] | None = fact(
+        "白底图：商品长边至少占画面对应边的比例（0.7 即 70%）"
+    )
+    max_fill: Annotated[float, Field(gt=0, le=1)] | None = fact("白底图：商品长边最多占画面的比例")
+    max_margin_px: Annotated[int, Field(ge=0)] | None = fact(
+        "白底图：商品长边离画布边缘最多多少像素"
+    )
     aspect_tolerance: float = Field(
         0.01, ge=0, lt=1, description="宽高比允许的相对偏差（0.01 即 1%），listingkit 的设定"
     )
@@ -220,6 +228,14 @@ class ImageSpec(Sourced):
         return self
 
 
+class WatermarkSpec(Strict):
+    """``[images.watermark]``: the store's own watermark (a store setting)."""
+
+    template: str = Field(description="水印图片（带透明的 PNG），路径相对于写它的规则文件")
+    required_on: list[ImageRole] = Field(default_factory=list, description="必须有水印的图片角色")
+    forbidden_on: list[ImageRole] = Field(default_factory=list, description="不能有水印的图片角色")
+
+
 class ImagesSpec(Strict):
     """``[images]``: one table per image role."""
 
@@ -230,6 +246,16 @@ class ImagesSpec(Strict):
     sku: ImageSpec | None = Field(None, description="SKU 图（销售属性图）")
     long: ImageSpec | None = Field(None, description="长图")
 
+    white_level: int = Field(
+        250, ge=0, le=255, description="三个通道都不低于此值的像素算白色（白底检查用）"
+    )
+    max_off_white: float = Field(
+        0.75,
+        ge=0,
+        le=1,
+        description="白底图四边的边带里非白像素最多占多少（在真实白底图与实拍图上校准）",
+    )
+    watermark: WatermarkSpec | None = Field(None, description="店铺水印：模板图片与要求")
     max_pixels: int = Field(
         100_000_000,
         gt=0,

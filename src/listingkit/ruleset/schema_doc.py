@@ -18,6 +18,7 @@ from listingkit.ruleset.models import (
     Sourced,
     TitleSpec,
     UnitWeights,
+    WatermarkSpec,
 )
 
 __all__ = ["rules_document"]
@@ -85,7 +86,7 @@ listingkit.toml:14: images.main.min_sid_px: 未知的键（是否想写 min_side
 | CONF010 | 文件无法读取 |
 | CONF011 | 文件不是 UTF-8 编码 |
 | CONF012 | `extend_` 用在不是列表的键上 |
-| CONF013 | 词表文件不存在 |
+| CONF013 | 规则文件提到的文件（词表、水印图片）不存在 |
 
 ## 字段
 """
@@ -97,6 +98,7 @@ _SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("[title.unit_weights]", UnitWeights, "每个字符算几个单位。"),
     ("[images]", ImagesSpec, "图片，每个角色一张表；没有公开规则的角色不写。"),
     ("[images.<角色>]", ImageSpec, "一种角色的图片要求。"),
+    ("[images.watermark]", WatermarkSpec, "店铺水印（店铺设定，不是平台数值）。"),
     ("[naming]", NamingSpec, "SKU 图的文件名（店铺约定，不是平台数值）。"),
     ("[schedule]", ScheduleSpec, "上架时间。"),
 ]
