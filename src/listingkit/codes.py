@@ -47,6 +47,8 @@ CODES: dict[str, str] = {
     "IMG020": "too-many-images",
     "IMG021": "too-few-images",
     "IMG022": "required-slot-missing",
+    "IMG030": "not-white-background",
+    "IMG031": "product-fill",
     "TITLE001": "title-too-long",
     "TITLE002": "title-too-short",
     "TITLE003": "forbidden-character",

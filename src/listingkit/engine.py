@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from listingkit.findings import Finding, Hit, Location, Report, Severity
@@ -88,6 +89,6 @@ def check_files(
         findings += found
         # A file already reported as unreadable or empty is not probed again.
         if is_image_name(display) and subject.error is None and subject.size > 0:
-            findings += images.check(path, display)
+            findings += images.check(Path(path), display)
     findings += images.finish()
     return Report(rules.platform, findings, subjects)

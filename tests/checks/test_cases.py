@@ -67,7 +67,12 @@ def make_image(root: Path, spec: dict[str, Any]) -> None:
     fmt = spec.get("format") or {".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}.get(
         path.suffix.lower(), "JPEG"
     )
-    image = Image.new(mode, (width, height), spec.get("color", "white"))
+    color = spec.get("color", "white")
+    image = Image.new(mode, (width, height), tuple(color) if isinstance(color, list) else color)
+    if "product" in spec:  # a product box, as [left, top, right, bottom]
+        from PIL import ImageDraw
+
+        ImageDraw.Draw(image).rectangle(spec["product"], fill=spec.get("product_color", "navy"))
     options: dict[str, Any] = {}
     if "orientation" in spec:
         exif = image.getexif()

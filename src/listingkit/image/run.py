@@ -11,12 +11,14 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from listingkit.engine import active_checks, run_checks
 from listingkit.files.checks import ImageError
 from listingkit.findings import Finding, Location, Report
-from listingkit.image.checks import ImageSet, ImageSubject
+from listingkit.image.background import BackgroundFacts, measure_background
+from listingkit.image.checks import ImageSet, ImageSubject, needs_white_background
 from listingkit.image.probe import EXTENSION_FORMATS, ImageFacts, ProbeError, probe_image
 from listingkit.image.roles import place_image
 from listingkit.registry import Selection
@@ -25,8 +27,9 @@ from listingkit.subjects import walk_files
 
 __all__ = ["PARALLEL_MIN_FILES", "ImageChecker", "check_images", "is_image_name"]
 
-# Below this many files, starting a second process costs more than it saves.
+# Below this many files (or images to decode), a second process costs more than it saves.
 PARALLEL_MIN_FILES = 400
+PARALLEL_MIN_DECODES = 40
 
 
 def is_image_name(name: str) -> bool:
@@ -50,29 +53,27 @@ class ImageChecker:
         self._image = active_checks("image", rules, selection)
         self._sets = active_checks("image_set", rules, selection)
         self._errors = active_checks("image_error", rules, selection)
+        # Pixels are decoded only for a check that needs them.
+        self._white = any(spec.code in {"IMG030", "IMG031"} for spec in self._image)
         self._slots: dict[tuple[str, str], list[int | None]] = defaultdict(list)
 
-    def probe(self, path: str | os.PathLike[str]) -> ImageFacts | ImageError:
-        try:
-            return probe_image(path, max_pixels=self.rules.model.images.max_pixels)
-        except ProbeError as exc:
-            return ImageError(exc.reason, exc.kind)
+    def task(self, path: Path, display: str) -> Task:
+        """What must be read of one file: its header, and its pixels if it must be white."""
+        placement = place_image(display, self.rules.model.images.layout, self.role)
+        images = self.rules.model.images
+        white = self._white and needs_white_background(self.rules, placement.role, placement.slot)
+        return Task(path, images.max_pixels, images.white_level if white else None)
 
-    def check(
-        self,
-        path: str | os.PathLike[str],
-        display: str,
-        probed: ImageFacts | ImageError | None = None,
-    ) -> list[Finding]:
-        """Findings of one image file (``probed``: its facts, when already read)."""
+    def check(self, path: Path, display: str, read: Read | None = None) -> list[Finding]:
+        """Findings of one image file (``read``: what was read of it, when already done)."""
         where = Location(display)
         placement = place_image(display, self.rules.model.images.layout, self.role)
-        facts = probed if probed is not None else self.probe(path)
-        if isinstance(facts, ImageError):
-            return run_checks(self._errors, facts, where, self.rules)
+        read = read if read is not None else perform(self.task(path, display))
+        if isinstance(read.facts, ImageError):
+            return run_checks(self._errors, read.facts, where, self.rules)
         if placement.role is not None:
             self._slots[(placement.product, placement.role)].append(placement.slot)
-        subject = ImageSubject(facts, placement.role, placement.slot)
+        subject = ImageSubject(read.facts, placement.role, placement.slot, read.background)
         return run_checks(self._image, subject, where, self.rules)
 
     def finish(self) -> list[Finding]:
@@ -104,26 +105,46 @@ def check_images(
         for path, display in walk_files(given)
         if os.fspath(path) in given or is_image_name(display)
     ]
-    probed = _probe_all([path for path, _ in files], rules.model.images.max_pixels)
+    reads = perform_all([checker.task(path, display) for path, display in files])
     findings: list[Finding] = []
-    for (path, display), facts in zip(files, probed, strict=True):
-        findings += checker.check(path, display, facts)
+    for (path, display), read in zip(files, reads, strict=True):
+        findings += checker.check(path, display, read)
     findings += checker.finish()
     return Report(rules.platform, findings, [display for _, display in files])
 
 
-def _probe_one(path: Path, max_pixels: int) -> ImageFacts | ImageError:
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One file to read: its header always, its pixels (at reduced size) when asked."""
+
+    path: Path
+    max_pixels: int
+    white_level: int | None  # measure the background with this level; None: do not
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    facts: ImageFacts | ImageError
+    background: BackgroundFacts | None = None
+
+
+def perform(task: Task) -> Read:
+    """Read one file; runs in a worker process for large batches."""
     try:
-        return probe_image(path, max_pixels=max_pixels)
+        facts = probe_image(task.path, max_pixels=task.max_pixels)
+        if task.white_level is None:
+            return Read(facts)
+        return Read(facts, measure_background(task.path, white_level=task.white_level))
     except ProbeError as exc:
-        return ImageError(exc.reason, exc.kind)
+        return Read(ImageError(exc.reason, exc.kind))
 
 
-def _probe_all(paths: list[Path], max_pixels: int) -> list[ImageFacts | ImageError]:
-    """Every file's facts; a large batch is read by as many processes as there are cores."""
+def perform_all(tasks: list[Task]) -> list[Read]:
+    """Every file read; a large batch (or much decoding) on as many processes as cores."""
     workers = os.cpu_count() or 1
-    if workers < 2 or len(paths) < PARALLEL_MIN_FILES:
-        return [_probe_one(path, max_pixels) for path in paths]
-    chunk = max(64, len(paths) // (workers * 4))
+    decoding = sum(1 for t in tasks if t.white_level is not None)
+    if workers < 2 or (len(tasks) < PARALLEL_MIN_FILES and decoding < PARALLEL_MIN_DECODES):
+        return [perform(task) for task in tasks]
+    chunk = max(16, len(tasks) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_probe_one, paths, [max_pixels] * len(paths), chunksize=chunk))
+        return list(pool.map(perform, tasks, chunksize=chunk))
