@@ -179,12 +179,12 @@ def _decode(handle: BinaryIO, size: int) -> tuple[Image.Image, tuple[int, int]]:
         turned = decoded[0] != decoded[1] and image.size == (decoded[1], decoded[0])
         original = (stored[1], stored[0]) if turned else stored
         factor = min(image.width // size, image.height // size)
-        reducible = image.mode in {"RGB", "RGBA", "L", "LA", "CMYK"}
-        if factor >= 2 and reducible:
+        small: Image.Image = image
+        if factor >= 2 and image.mode in {"RGB", "RGBA", "L", "LA", "CMYK"}:
             # Formats without draft mode, and JPEGs bigger than 8× the size:
             # reduce before compositing, so the composite works on few pixels.
-            image = image.reduce(factor)
-        rgb = _to_rgb(image)
+            small = image.reduce(factor)
+        rgb = _to_rgb(small)
     factor = min(rgb.width // size, rgb.height // size)
     if factor >= 2:
         rgb = rgb.reduce(factor)
