@@ -49,6 +49,8 @@ CODES: dict[str, str] = {
     "IMG022": "required-slot-missing",
     "IMG030": "not-white-background",
     "IMG031": "product-fill",
+    "IMG040": "watermark-missing",
+    "IMG041": "watermark-forbidden",
     "TITLE001": "title-too-long",
     "TITLE002": "title-too-short",
     "TITLE003": "forbidden-character",

@@ -34,6 +34,10 @@ def store_file(folder: Path, data: dict[str, Any]) -> Path:
     if title_rules:
         lines += ["[title]", 'source = "case"']
         lines += [f"{k} = {_toml_value(v)}" for k, v in title_rules.items()]
+    if "watermark" in data:  # a store watermark: the logo file is made beside the rules
+        make_logo(folder / "logo.png")
+        lines += ["[images.watermark]", 'template = "logo.png"']
+        lines += [f"{k} = {_toml_value(v)}" for k, v in data["watermark"].items()]
     for role, settings in data.get("image_rules", {}).items():
         lines += [f"[images.{role}]", *(f"{k} = {_toml_value(v)}" for k, v in settings.items())]
     lines += ["[checks]", *(f'{k} = "{v}"' for k, v in data.get("checks", {}).items())]
@@ -50,6 +54,17 @@ def _make_files(root: Path, specs: list[dict[str, str]]) -> None:
             os.symlink(root / spec["link_to"], path)
         else:
             path.write_text(spec.get("content", ""), encoding="utf-8")
+
+
+def make_logo(path: Path) -> None:
+    """A store logo: a red ring and a bar on transparency."""
+    from PIL import Image, ImageDraw
+
+    logo = Image.new("RGBA", (120, 60), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    draw.ellipse((2, 2, 56, 56), outline=(200, 20, 20, 255), width=8)
+    draw.rectangle((64, 20, 116, 40), fill=(200, 20, 20, 255))
+    logo.save(path)
 
 
 def make_image(root: Path, spec: dict[str, Any]) -> None:
@@ -74,6 +89,12 @@ def make_image(root: Path, spec: dict[str, Any]) -> None:
 
         ImageDraw.Draw(image).rectangle(spec["product"], fill=spec.get("product_color", "navy"))
     options: dict[str, Any] = {}
+    if "watermark_at" in spec:  # paste the store logo (see make_logo) at [x, y], 20% wide
+        logo_path = root.parent / "logo.png"
+        make_logo(logo_path)
+        logo = Image.open(logo_path)
+        logo = logo.resize((width // 5, width // 10))
+        image.paste(logo, tuple(spec["watermark_at"]), logo)
     if "orientation" in spec:
         exif = image.getexif()
         exif[0x0112] = spec["orientation"]

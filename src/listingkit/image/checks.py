@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from listingkit.findings import Hit, Severity
 from listingkit.image.background import BackgroundFacts
 from listingkit.image.probe import ImageFacts
+
+if TYPE_CHECKING:
+    from listingkit.image.watermark import WatermarkMatch
 from listingkit.registry import check
 from listingkit.ruleset.loader import Rules
 from listingkit.ruleset.models import ImageSpec
@@ -34,6 +38,8 @@ __all__ = [
     "too_many_images",
     "transparency_or_animation",
     "under_recommended_size",
+    "watermark_forbidden",
+    "watermark_missing",
     "wrong_aspect_ratio",
 ]
 
@@ -56,6 +62,8 @@ class ImageSubject:
     role: str | None
     slot: int | None
     background: BackgroundFacts | None = None  # measured when the image must be white
+    watermark: WatermarkMatch | None = None  # where the store's watermark was found
+    watermark_checked: bool = False  # whether it was looked for
 
     def spec(self, rules: Rules) -> ImageSpec | None:
         return getattr(rules.model.images, self.role) if self.role else None
@@ -597,3 +605,64 @@ def product_fill(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
                 rule_key=f"{key}.max_margin_px",
                 data={"actual": max(across), "limit": white.max_margin_px, "unit": "px"},
             )
+
+
+def _place(box: tuple[int, int, int, int], width: int, height: int) -> str:
+    """左上、右下、正中 … : where a box sits, in thirds of the picture."""
+    centre_x, centre_y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    column = "左" if centre_x < width / 3 else "右" if centre_x > width * 2 / 3 else "中"
+    row = "上" if centre_y < height / 3 else "下" if centre_y > height * 2 / 3 else "中"
+    return "正中" if column == row == "中" else f"{column}{row}"
+
+
+@check("IMG040", "watermark-missing", subject="image", keys=("images.watermark.required_on",))
+def watermark_missing(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """应有店铺水印的图片上找不到水印。
+
+    ## 检查什么
+    店铺在 `[images.watermark]` 里给出水印图片（带透明的 PNG）和 `required_on`（如 main、detail），
+    这些角色的图片上找不到水印时报告。水印可以在任何位置，宽度约为图片的 5%–30%，
+    半透明、经过 JPEG 压缩也能找到。
+
+    ## 为什么
+    没有水印的图容易被同行盗用；店铺规范要求的水印漏加，往往要等上架后才发现。
+
+    ## 示例
+    Okay: 主图/01.jpg（右下角有店铺水印）
+    IMG040: 主图/02.jpg（没有水印）
+    """
+    mark = rules.model.images.watermark
+    if mark is None or not subject.watermark_checked or subject.role not in mark.required_on:
+        return
+    if subject.watermark is None:
+        yield Hit(
+            f"{subject.role_name}上没有找到店铺水印",
+            hint="按店铺视觉规范加上水印后重新导出",
+        )
+
+
+@check("IMG041", "watermark-forbidden", subject="image", keys=("images.watermark.forbidden_on",))
+def watermark_forbidden(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
+    """不能有水印的图片上有店铺水印（如白底图）。
+
+    ## 检查什么
+    `[images.watermark]` 的 `forbidden_on` 列出的角色（如 white_background）的图片上找到水印时报告，
+    写明水印在哪里、多大。
+
+    ## 为什么
+    平台要求白底图等素材干净，带水印会被判为不合格。
+
+    ## 示例
+    Okay: 白底/01.jpg（没有水印）
+    IMG041: 白底/01.jpg（左上角有水印）
+    """
+    mark = rules.model.images.watermark
+    match = subject.watermark
+    if mark is None or match is None or subject.role not in mark.forbidden_on:
+        return
+    place = _place(match.box, subject.facts.width, subject.facts.height)
+    yield Hit(
+        f"{subject.role_name}上有店铺水印：在{place}，宽约占图片的 {match.scale:.0%}",
+        hint="去掉水印后重新导出",
+        data={"box": list(match.box), "scale": round(match.scale, 3)},
+    )

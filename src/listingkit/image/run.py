@@ -12,9 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from listingkit.engine import active_checks, run_checks
+from listingkit.errors import InputError
 from listingkit.files.checks import ImageError
 from listingkit.findings import Finding, Location, Report
 from listingkit.image.background import BackgroundFacts, measure_background
@@ -24,6 +27,9 @@ from listingkit.image.roles import place_image
 from listingkit.registry import Selection
 from listingkit.ruleset.loader import Rules
 from listingkit.subjects import walk_files
+
+if TYPE_CHECKING:
+    from listingkit.image.watermark import Watermark, WatermarkMatch
 
 __all__ = ["PARALLEL_MIN_FILES", "ImageChecker", "check_images", "is_image_name"]
 
@@ -55,6 +61,13 @@ class ImageChecker:
         self._errors = active_checks("image_error", rules, selection)
         # Pixels are decoded only for a check that needs them.
         self._white = any(spec.code in {"IMG030", "IMG031"} for spec in self._image)
+        self._marks = any(spec.code in {"IMG040", "IMG041"} for spec in self._image)
+        mark = rules.model.images.watermark
+        if self._marks and mark is not None:
+            try:  # a broken template stops the run before any image is read
+                _watermark(mark.template)
+            except ValueError as exc:
+                raise InputError(f"[images.watermark] template：{exc}") from None
         self._slots: dict[tuple[str, str], list[int | None]] = defaultdict(list)
 
     def task(self, path: Path, display: str) -> Task:
@@ -62,7 +75,10 @@ class ImageChecker:
         placement = place_image(display, self.rules.model.images.layout, self.role)
         images = self.rules.model.images
         white = self._white and needs_white_background(self.rules, placement.role, placement.slot)
-        return Task(path, images.max_pixels, images.white_level if white else None)
+        mark = images.watermark
+        look = mark is not None and self._marks and placement.role in mark.roles
+        template = mark.template if mark is not None and look else None
+        return Task(path, images.max_pixels, images.white_level if white else None, template)
 
     def check(self, path: Path, display: str, read: Read | None = None) -> list[Finding]:
         """Findings of one image file (``read``: what was read of it, when already done)."""
@@ -73,7 +89,14 @@ class ImageChecker:
             return run_checks(self._errors, read.facts, where, self.rules)
         if placement.role is not None:
             self._slots[(placement.product, placement.role)].append(placement.slot)
-        subject = ImageSubject(read.facts, placement.role, placement.slot, read.background)
+        subject = ImageSubject(
+            read.facts,
+            placement.role,
+            placement.slot,
+            read.background,
+            read.watermark,
+            read.watermark_checked,
+        )
         return run_checks(self._image, subject, where, self.rules)
 
     def finish(self) -> list[Finding]:
@@ -120,23 +143,40 @@ class Task:
     path: Path
     max_pixels: int
     white_level: int | None  # measure the background with this level; None: do not
+    watermark: str | None = None  # look for this watermark template; None: do not
 
 
 @dataclass(frozen=True, slots=True)
 class Read:
     facts: ImageFacts | ImageError
     background: BackgroundFacts | None = None
+    watermark: WatermarkMatch | None = None
+    watermark_checked: bool = False
 
 
 def perform(task: Task) -> Read:
     """Read one file; runs in a worker process for large batches."""
     try:
         facts = probe_image(task.path, max_pixels=task.max_pixels)
-        if task.white_level is None:
-            return Read(facts)
-        return Read(facts, measure_background(task.path, white_level=task.white_level))
+        background = None
+        if task.white_level is not None:
+            background = measure_background(task.path, white_level=task.white_level)
+        if task.watermark is None:
+            return Read(facts, background)
+        match = _watermark(task.watermark).find(task.path)
+        return Read(facts, background, match, watermark_checked=True)
     except ProbeError as exc:
         return Read(ImageError(exc.reason, exc.kind))
+    except ValueError as exc:  # the watermark search could not read the image
+        return Read(ImageError(str(exc), "truncated"))
+
+
+@lru_cache(maxsize=4)
+def _watermark(template: str) -> Watermark:
+    """The store's watermark, prepared once per process."""
+    from listingkit.image.watermark import Watermark
+
+    return Watermark.load(template)
 
 
 def perform_all(tasks: list[Task]) -> list[Read]:

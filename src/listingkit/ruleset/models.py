@@ -235,6 +235,11 @@ class WatermarkSpec(Strict):
     required_on: list[ImageRole] = Field(default_factory=list, description="必须有水印的图片角色")
     forbidden_on: list[ImageRole] = Field(default_factory=list, description="不能有水印的图片角色")
 
+    @property
+    def roles(self) -> set[str]:
+        """The roles on which the watermark is looked for."""
+        return {*self.required_on, *self.forbidden_on}
+
 
 class ImagesSpec(Strict):
     """``[images]``: one table per image role."""

@@ -1,0 +1,432 @@
+"""Benchmark: the watermark detector's precision, recall and speed on a generated, labelled set.
+
+Run from the repository root::
+
+    python3 benchmarks/watermark_accuracy.py [--count 400] [--seed 1] [--keep DIR]
+
+It draws a store logo (a PNG with transparency: a framed emblem and text) and
+``--count`` product-like images, 800×800 and 750×1000, in a temporary folder.
+Half carry the logo at a random place, 5–30 % of the image width, 30–100 %
+opacity; half do not, and half of those carry a look-alike instead (the same
+colours and kind of shapes, other text or emblem): the hard negatives. Every
+image is saved as JPEG at quality 70–95. Backgrounds are plain (white, a light
+colour, a soft gradient, each with a product in the middle) or busy (noise,
+textures, scenes of many shapes and words).
+
+It prints precision, recall, the confusion counts, recall by scale and opacity
+bucket and by background, the false alarms by kind, the worst cases and the time
+per image. Everything is drawn from ``--seed``: the same seed gives the same set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from listingkit.image.watermark import Watermark, WatermarkMatch
+
+SIZES = [(800, 800), (750, 1000)]
+PLAIN = ["white", "solid", "gradient"]
+BUSY = ["noise", "texture", "shapes", "photo"]
+WORDS = ["SALE", "NEW", "HOT", "SHOP", "MALL", "BEST", "TOP", "GIFT", "FREE", "PLUS", "STORE"]
+PALETTE = [(214, 40, 40), (30, 90, 200), (20, 140, 70), (240, 150, 20), (120, 40, 160)]
+SCALE_BUCKETS = [(0.05, 0.10), (0.10, 0.20), (0.20, 0.30)]
+OPACITY_BUCKETS = [(0.30, 0.50), (0.50, 0.75), (0.75, 1.00)]
+
+
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    # Pillow's own font: no system font needed, the same glyphs on every machine.
+    return ImageFont.load_default(size=size)
+
+
+def star(cx: float, cy: float, outer: float, inner: float, points: int = 5) -> list[float]:
+    coords: list[float] = []
+    for k in range(points * 2):
+        radius = outer if k % 2 == 0 else inner
+        angle = math.pi * k / points - math.pi / 2
+        coords += [cx + radius * math.cos(angle), cy + radius * math.sin(angle)]
+    return coords
+
+
+def draw_logo(
+    text: str = "YOUPIN",
+    tagline: str = "OFFICIAL STORE",
+    colour: tuple[int, int, int] = (214, 40, 40),
+    ink: tuple[int, int, int] = (35, 35, 35),
+    emblem: str = "star",
+    frame: str = "rounded",
+) -> Image.Image:
+    """A store logo, 400×150, on transparency: a framed emblem, a name and a tagline."""
+    logo = Image.new("RGBA", (400, 150), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    if frame == "rounded":
+        draw.rounded_rectangle(
+            (4, 4, 395, 145), radius=28, outline=(*colour, 255), width=7, fill=(255, 255, 255, 110)
+        )
+    elif frame == "ellipse":
+        draw.ellipse((4, 4, 395, 145), outline=(*colour, 255), width=7, fill=(255, 255, 255, 110))
+    draw.ellipse((22, 22, 128, 128), fill=(*colour, 255))
+    if emblem == "star":
+        draw.polygon(star(75, 77, 44, 18), fill=(255, 255, 255, 255))
+    elif emblem == "heart":
+        draw.ellipse((44, 45, 78, 79), fill=(255, 255, 255, 255))
+        draw.ellipse((72, 45, 106, 79), fill=(255, 255, 255, 255))
+        draw.polygon([(46, 68), (104, 68), (75, 108)], fill=(255, 255, 255, 255))
+    elif emblem == "letter":
+        draw.text((75, 75), text[:1], font=font(78), fill=(255, 255, 255, 255), anchor="mm")
+    elif emblem == "ring":
+        draw.ellipse((45, 47, 105, 107), outline=(255, 255, 255, 255), width=10)
+    draw.text((142, 18), text, font=font(56), fill=(*ink, 255))
+    draw.text((144, 92), tagline, font=font(27), fill=(*colour, 255))
+    return logo
+
+
+def draw_lookalike(rng: random.Random) -> tuple[Image.Image, str]:
+    """A logo of the same kind as the store's own, but not it: the hard negatives."""
+    kind = rng.choice(["same-frame", "same-emblem", "other-frame", "words"])
+    colour = rng.choice(PALETTE)
+    name = rng.choice(["BESTGO", "MEILE", "HOMEJOY", "TOPMALL", "LEYOU"])
+    tagline = rng.choice(["FLAGSHIP", "SINCE 2010", "GOOD LIFE", "HOME STORE"])
+    if kind == "same-frame":  # the store's frame and layout, another emblem and name
+        logo = draw_logo(name, tagline, colour, emblem=rng.choice(["heart", "letter", "ring"]))
+    elif kind == "same-emblem":  # the store's star in a circle, another name, no frame
+        logo = draw_logo(name, tagline, colour, frame="none")
+    elif kind == "other-frame":
+        logo = draw_logo(name, tagline, colour, emblem="ring", frame="ellipse")
+    else:
+        logo = Image.new("RGBA", (400, 150), (0, 0, 0, 0))
+        draw = ImageDraw.Draw(logo)
+        draw.text(
+            (10, 10),
+            rng.choice(WORDS) + " " + rng.choice(WORDS),
+            font=font(60),
+            fill=(*colour, 255),
+        )
+        draw.text((12, 90), "50% OFF TODAY", font=font(34), fill=(35, 35, 35, 255))
+    return logo, kind
+
+
+def light(rng: random.Random) -> tuple[int, int, int]:
+    return (rng.randint(215, 255), rng.randint(215, 255), rng.randint(215, 255))
+
+
+def any_colour(rng: random.Random) -> tuple[int, int, int]:
+    return (rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255))
+
+
+def gradient(
+    size: tuple[int, int], a: tuple[int, ...], b: tuple[int, ...], angle: float
+) -> Image.Image:
+    width, height = size
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    t = x * math.cos(angle) + y * math.sin(angle)
+    t = (t - t.min()) / max(float(t.max() - t.min()), 1.0)
+    pixels = (
+        np.asarray(a, np.float32) * (1 - t[..., None]) + np.asarray(b, np.float32) * t[..., None]
+    )
+    return Image.fromarray(pixels.clip(0, 255).astype(np.uint8), "RGB")
+
+
+def product(image: Image.Image, rng: random.Random) -> None:
+    """A product in the middle, as on a main image: a shaded body, a lid, a label."""
+    width, height = image.size
+    draw = ImageDraw.Draw(image)
+    cx, cy = width / 2 + rng.uniform(-40, 40), height / 2 + rng.uniform(-40, 40)
+    w, h = width * rng.uniform(0.25, 0.45), height * rng.uniform(0.3, 0.55)
+    body = any_colour(rng)
+    draw.ellipse(
+        (cx - w * 0.6, cy + h / 2 - 12, cx + w * 0.6, cy + h / 2 + 18), fill=(200, 200, 200)
+    )
+    for k in range(12):  # shading: bands from dark to light
+        f = 0.6 + 0.4 * k / 11
+        inset = w / 2 * k / 14
+        shade = tuple(int(c * f) for c in body)
+        draw.rounded_rectangle(
+            (cx - w / 2 + inset, cy - h / 2, cx + w / 2 - inset, cy + h / 2),
+            radius=int(w / 6),
+            fill=shade,
+        )
+    draw.rectangle((cx - w / 4, cy - h / 2 - h / 8, cx + w / 4, cy - h / 2), fill=any_colour(rng))
+    draw.rectangle((cx - w / 3, cy - h / 8, cx + w / 3, cy + h / 8), fill=(250, 250, 245))
+    draw.text(
+        (cx, cy), rng.choice(WORDS), font=font(int(h / 10)), fill=any_colour(rng), anchor="mm"
+    )
+
+
+def scene(
+    size: tuple[int, int], rng: random.Random, np_rng: np.random.Generator, n: int, blur: float
+) -> Image.Image:
+    image = gradient(size, any_colour(rng), any_colour(rng), rng.uniform(0, math.pi))
+    draw = ImageDraw.Draw(image)
+    width, height = size
+    for _ in range(n):
+        x, y = rng.uniform(-50, width), rng.uniform(-50, height)
+        w, h = rng.uniform(10, width / 3), rng.uniform(10, height / 3)
+        colour = any_colour(rng)
+        shape = rng.random()
+        if shape < 0.3:
+            draw.ellipse((x, y, x + w, y + h), fill=colour)
+        elif shape < 0.55:
+            draw.rectangle((x, y, x + w, y + h), fill=colour)
+        elif shape < 0.7:
+            draw.polygon(
+                [(rng.uniform(0, width), rng.uniform(0, height)) for _ in range(3)], fill=colour
+            )
+        elif shape < 0.85:
+            draw.line((x, y, x + w, y + h), fill=colour, width=rng.randint(1, 8))
+        else:
+            draw.text((x, y), rng.choice(WORDS), font=font(rng.randint(14, 70)), fill=colour)
+    if blur:
+        image = image.filter(ImageFilter.GaussianBlur(blur))
+    pixels = np.asarray(image, np.float32) + np_rng.normal(
+        0, rng.uniform(2, 10), (height, width, 1)
+    )
+    return Image.fromarray(pixels.clip(0, 255).astype(np.uint8), "RGB")
+
+
+def background(
+    kind: str, size: tuple[int, int], rng: random.Random, np_rng: np.random.Generator
+) -> Image.Image:
+    width, height = size
+    if kind == "white":
+        image = Image.new("RGB", size, (255, 255, 255))
+        product(image, rng)
+    elif kind == "solid":
+        image = Image.new("RGB", size, light(rng))
+        product(image, rng)
+    elif kind == "gradient":
+        image = gradient(size, light(rng), any_colour(rng), rng.uniform(0, math.pi))
+        product(image, rng)
+    elif kind == "noise":
+        base = np.asarray(any_colour(rng), np.float32)
+        sigma = rng.uniform(15, 45)
+        noise = np_rng.normal(0, sigma, (height, width, 3)).astype(np.float32)
+        pixels = base + noise
+        image = Image.fromarray(pixels.clip(0, 255).astype(np.uint8), "RGB")
+        image = image.filter(ImageFilter.GaussianBlur(rng.choice([0, 0.7, 1.5])))
+    elif kind == "texture":
+        y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+        pixels = np.zeros((height, width), np.float32)
+        for _ in range(rng.randint(1, 3)):
+            angle, period = rng.uniform(0, math.pi), rng.uniform(4, 40)
+            phase = (x * math.cos(angle) + y * math.sin(angle)) * 2 * math.pi / period
+            pixels += np.sin(phase) if rng.random() < 0.5 else np.sign(np.sin(phase))
+        pixels = pixels / max(float(np.abs(pixels).max()), 1e-6)
+        a, b = np.asarray(any_colour(rng), np.float32), np.asarray(any_colour(rng), np.float32)
+        t = (pixels[..., None] + 1) / 2
+        rgb = a * t + b * (1 - t) + np_rng.normal(0, 8, (height, width, 1))
+        image = Image.fromarray(rgb.clip(0, 255).astype(np.uint8), "RGB")
+    elif kind == "shapes":
+        image = scene(size, rng, np_rng, rng.randint(60, 200), 0)
+    else:  # "photo": a scene of shapes, out of focus in places, lit unevenly
+        image = scene(size, rng, np_rng, rng.randint(20, 60), rng.uniform(1, 4))
+        light_map = gradient(size, (255, 255, 255), (110, 110, 110), rng.uniform(0, math.pi))
+        pixels = np.asarray(image, np.float32) * np.asarray(light_map, np.float32) / 255
+        image = Image.fromarray(pixels.clip(0, 255).astype(np.uint8), "RGB")
+        product(image, rng)
+    return image
+
+
+def paste(
+    image: Image.Image, logo: Image.Image, rng: random.Random, scale: float, opacity: float
+) -> tuple[int, int, int, int]:
+    width, height = image.size
+    w = max(1, round(width * scale))
+    h = max(1, round(logo.height * w / logo.width))
+    mark = logo.resize((w, h), Image.Resampling.LANCZOS)
+    # The detector reports the logo's visible pixels: those at least half opaque
+    # in the logo file (resampling leaves a faint fringe beyond them).
+    visible = mark.getchannel("A").point(lambda v: 255 if v >= 128 else 0).getbbox()
+    alpha = mark.getchannel("A").point(lambda v: round(v * opacity))
+    mark.putalpha(alpha)
+    left, top = rng.randint(0, width - w), rng.randint(0, height - h)
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    layer.paste(mark, (left, top))
+    image.paste(Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB"))
+    x0, y0, x1, y1 = visible or (0, 0, w, h)
+    return left + x0, top + y0, left + x1, top + y1
+
+
+@dataclass
+class Case:
+    name: str
+    width: int
+    height: int
+    background: str
+    busy: bool
+    quality: int
+    has_logo: bool
+    box: tuple[int, int, int, int] | None = None
+    scale: float | None = None
+    opacity: float | None = None
+    lookalike: str | None = None  # the kind of look-alike pasted on a negative
+
+
+def make_set(folder: Path, count: int, seed: int) -> tuple[Path, list[Case]]:
+    """Write the logo and ``count`` labelled JPEGs to ``folder``; return its path and labels."""
+    rng = random.Random(seed)
+    np_rng = np.random.default_rng(seed)
+    logo = draw_logo()
+    logo_path = folder / "logo.png"
+    logo.save(logo_path)
+    cases: list[Case] = []
+    for index in range(count):
+        size = SIZES[index % 2]
+        has_logo = index % 4 < 2
+        kind = rng.choice(PLAIN if rng.random() < 0.5 else BUSY)
+        image = background(kind, size, rng, np_rng)
+        case = Case(f"{index:04d}.jpg", *size, kind, kind in BUSY, rng.randint(70, 95), has_logo)
+        if has_logo:
+            case.scale, case.opacity = rng.uniform(0.05, 0.30), rng.uniform(0.30, 1.00)
+            case.box = paste(image, logo, rng, case.scale, case.opacity)
+        elif rng.random() < 0.5:
+            other, case.lookalike = draw_lookalike(rng)
+            paste(image, other, rng, rng.uniform(0.05, 0.30), rng.uniform(0.30, 1.00))
+        image.save(folder / case.name, "JPEG", quality=case.quality)
+        cases.append(case)
+    (folder / "labels.json").write_text(json.dumps([asdict(c) for c in cases], indent=1))
+    return logo_path, cases
+
+
+def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def bucket(value: float, buckets: list[tuple[float, float]]) -> str:
+    for low, high in buckets:
+        if value < high or (low, high) == buckets[-1]:
+            return f"{low:.0%}–{high:.0%}"
+    raise AssertionError(value)
+
+
+def describe(case: Case, match: WatermarkMatch | None) -> str:
+    parts = [case.name, f"{case.width}×{case.height}", case.background, f"q{case.quality}"]
+    if case.has_logo:
+        parts += [f"scale {case.scale:.3f}", f"opacity {case.opacity:.2f}", f"box {case.box}"]
+    if case.lookalike:
+        parts.append(f"look-alike {case.lookalike}")
+    if match is not None:
+        parts.append(f"→ found {match.box} scale {match.scale:.3f} score {match.score:.3f}")
+    else:
+        parts.append("→ not found")
+    return "  ".join(parts)
+
+
+def chunks(items: list[tuple[float, str]], n: int) -> Iterator[str]:
+    for _, text in sorted(items, key=lambda item: item[0])[:n]:
+        yield text
+
+
+def run(folder: Path, count: int, seed: int) -> int:
+    start = time.perf_counter()
+    logo_path, cases = make_set(folder, count, seed)
+    print(f"generated {count} images in {time.perf_counter() - start:.1f} s (seed {seed})")
+
+    start = time.perf_counter()
+    watermark = Watermark.load(logo_path)
+    print(f"Watermark.load: {(time.perf_counter() - start) * 1000:.1f} ms")
+    watermark.find(folder / cases[0].name)  # warm-up: templates for this size are made once
+
+    tp = fn = fp = tn = misplaced = 0
+    times: dict[tuple[int, int], list[float]] = defaultdict(list)
+    recall: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    alarms: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    misses: list[tuple[float, str]] = []
+    false_alarms: list[tuple[float, str]] = []
+    for case in cases:
+        start = time.perf_counter()
+        match = watermark.find(folder / case.name)
+        times[(case.width, case.height)].append(time.perf_counter() - start)
+        if case.has_logo:
+            assert case.box is not None and case.scale is not None and case.opacity is not None
+            hit = match is not None and iou(match.box, case.box) >= 0.5
+            tp += hit
+            fn += not hit
+            if match is not None and not hit:
+                misplaced += 1
+            keys = [
+                "scale " + bucket(case.scale, SCALE_BUCKETS),
+                "opacity " + bucket(case.opacity, OPACITY_BUCKETS),
+                "background " + ("busy" if case.busy else "plain"),
+                f"scale {bucket(case.scale, SCALE_BUCKETS)} × opacity "
+                f"{bucket(case.opacity, OPACITY_BUCKETS)} × {'busy' if case.busy else 'plain'}",
+            ]
+            for key in keys:
+                recall[key][0] += hit
+                recall[key][1] += 1
+            if not hit:
+                misses.append((case.scale * case.opacity, describe(case, match)))
+        else:
+            fp += match is not None
+            tn += match is None
+            kind = f"look-alike {case.lookalike}" if case.lookalike else case.background
+            alarms[kind][0] += match is not None
+            alarms[kind][1] += 1
+            if match is not None:
+                false_alarms.append((-match.score, describe(case, match)))
+
+    precision = tp / max(1, tp + fp + misplaced)
+    print()
+    print(f"images {len(cases)}: with the logo {tp + fn}, without {fp + tn}")
+    print(f"true positives {tp}   false negatives {fn} (of which found elsewhere {misplaced})")
+    print(f"false positives {fp}   true negatives {tn}")
+    print(f"precision {precision:.3f}   recall {tp / max(1, tp + fn):.3f}")
+    print("\nrecall by bucket (found / with the logo):")
+    for key in sorted(recall, key=lambda k: (k.count("×"), k)):
+        hits, total = recall[key]
+        print(f"  {key:<52} {hits:>4}/{total:<4} {hits / total:.3f}")
+    print("\nfalse alarms by kind of negative (alarms / images):")
+    for key in sorted(alarms):
+        hits, total = alarms[key]
+        print(f"  {key:<28} {hits:>4}/{total:<4}")
+    print(f"\nworst misses ({len(misses)}), faintest first:")
+    for text in chunks(misses, 15):
+        print("  " + text)
+    print(f"\nfalse alarms ({len(false_alarms)}), highest score first:")
+    for text in chunks(false_alarms, 15):
+        print("  " + text)
+    print("\ntime per image (decode + search):")
+    for size, values in sorted(times.items()):
+        ms = sorted(v * 1000 for v in values)
+        print(
+            f"  {size[0]}×{size[1]}: mean {statistics.fmean(ms):.1f} ms   median "
+            f"{statistics.median(ms):.1f} ms   95th {ms[int(len(ms) * 0.95) - 1]:.1f} ms"
+        )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=400, help="images to generate (default 400)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--keep", type=Path, help="write the set to this folder and keep it")
+    args = parser.parse_args(argv)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        return run(args.keep, args.count, args.seed)
+    with tempfile.TemporaryDirectory(prefix="watermark-") as folder:
+        return run(Path(folder), args.count, args.seed)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""The watermark detector on images drawn in the test: found where it is, not where it is not."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from listingkit.image.watermark import Watermark, WatermarkMatch
+
+
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def star(cx: float, cy: float, outer: float, inner: float) -> list[float]:
+    points: list[float] = []
+    for k in range(10):
+        radius = outer if k % 2 == 0 else inner
+        angle = math.pi * k / 5 - math.pi / 2
+        points += [cx + radius * math.cos(angle), cy + radius * math.sin(angle)]
+    return points
+
+
+def store_logo(name: str = "YOUPIN", emblem: str = "star") -> Image.Image:
+    """A framed red emblem and a name on transparency, as a store's watermark PNG."""
+    logo = Image.new("RGBA", (400, 150), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    draw.rounded_rectangle(
+        (4, 4, 395, 145), radius=28, outline=(214, 40, 40, 255), width=7, fill=(255, 255, 255, 110)
+    )
+    draw.ellipse((22, 22, 128, 128), fill=(214, 40, 40, 255))
+    if emblem == "star":
+        draw.polygon(star(75, 77, 44, 18), fill=(255, 255, 255, 255))
+    else:
+        draw.ellipse((45, 47, 105, 107), outline=(255, 255, 255, 255), width=10)
+    draw.text((142, 18), name, font=font(56), fill=(35, 35, 35, 255))
+    draw.text((144, 92), "OFFICIAL STORE", font=font(27), fill=(214, 40, 40, 255))
+    return logo
+
+
+def other_logo() -> Image.Image:
+    """Another shop's badge: a blue ellipse, a ring and other words."""
+    logo = Image.new("RGBA", (360, 160), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    draw.ellipse((4, 4, 355, 155), outline=(30, 90, 200, 255), width=9)
+    draw.ellipse((30, 45, 100, 115), outline=(30, 90, 200, 255), width=12)
+    draw.text((115, 40), "HOMEJOY", font=font(44), fill=(30, 30, 30, 255))
+    draw.text((118, 95), "SINCE 2010", font=font(24), fill=(30, 90, 200, 255))
+    return logo
+
+
+def busy(size: tuple[int, int], seed: int = 3) -> Image.Image:
+    """A scene of many coloured shapes and words, out of focus in places, with noise."""
+    rng = np.random.default_rng(seed)
+    width, height = size
+    image = Image.new("RGB", size, tuple(int(v) for v in rng.integers(0, 256, 3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(120):
+        x, y = rng.uniform(-50, width), rng.uniform(-50, height)
+        w, h = rng.uniform(10, width / 3), rng.uniform(10, height / 3)
+        colour = tuple(int(v) for v in rng.integers(0, 256, 3))
+        kind = rng.integers(0, 4)
+        if kind == 0:
+            draw.ellipse((x, y, x + w, y + h), fill=colour)
+        elif kind == 1:
+            draw.rectangle((x, y, x + w, y + h), fill=colour)
+        elif kind == 2:
+            draw.line((x, y, x + w, y + h), fill=colour, width=int(rng.integers(1, 8)))
+        else:
+            draw.text((x, y), "SALE NEW", font=font(int(rng.integers(14, 60))), fill=colour)
+    image = image.filter(ImageFilter.GaussianBlur(0.8))
+    pixels = np.asarray(image, np.float32) + rng.normal(0, 6, (height, width, 1))
+    return Image.fromarray(pixels.clip(0, 255).astype(np.uint8), "RGB")
+
+
+def paste(
+    image: Image.Image, logo: Image.Image, left: int, top: int, scale: float, opacity: float = 1.0
+) -> tuple[int, int, int, int]:
+    width = round(image.width * scale)
+    height = round(logo.height * width / logo.width)
+    mark = logo.resize((width, height), Image.Resampling.LANCZOS)
+    # The detector reports the logo's visible pixels: those at least half opaque
+    # in the logo file (resampling leaves a faint fringe beyond them).
+    visible = mark.getchannel("A").point(lambda v: 255 if v >= 128 else 0).getbbox()
+    mark.putalpha(mark.getchannel("A").point(lambda v: round(v * opacity)))
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    layer.paste(mark, (left, top))
+    image.paste(Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB"))
+    x0, y0, x1, y1 = visible or (0, 0, width, height)
+    return left + x0, top + y0, left + x1, top + y1
+
+
+@pytest.fixture
+def watermark(tmp_path: Path) -> Watermark:
+    path = tmp_path / "水印.png"
+    store_logo().save(path)
+    return Watermark.load(path)
+
+
+def close(box: tuple[int, int, int, int], truth: tuple[int, int, int, int], tolerance: int) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(box, truth, strict=True))
+
+
+def test_corner_full_opacity_box_in_original_pixels(watermark, tmp_path):
+    # 1600 px wide: decoded at half size (JPEG draft), the box comes back at full size.
+    image = busy((1600, 1600))
+    truth = paste(image, store_logo(), 1600 - 320, 1600 - 120, 0.20)
+    path = tmp_path / "主图.jpg"
+    image.save(path, "JPEG", quality=92)
+    match = watermark.find(path)
+    assert isinstance(match, WatermarkMatch)
+    assert close(match.box, truth, 6), (match.box, truth)
+    assert match.scale == pytest.approx(0.20, abs=0.01)
+    assert 0.5 <= match.score <= 1
+
+
+def test_top_left_corner_flush_with_the_edges(watermark, tmp_path):
+    image = Image.new("RGB", (800, 800), "white")
+    truth = paste(image, store_logo(), 0, 0, 0.20)
+    path = tmp_path / "a.jpg"
+    image.save(path, "JPEG", quality=90)
+    match = watermark.find(path)
+    assert match is not None and close(match.box, truth, 3), (match, truth)
+
+
+def test_faint_logo_in_a_compressed_jpeg(watermark, tmp_path):
+    image = busy((800, 800), seed=5)
+    truth = paste(image, store_logo(), 40, 600, 0.20, opacity=0.4)
+    path = tmp_path / "b.jpg"
+    image.save(path, "JPEG", quality=80)
+    match = watermark.find(path)
+    assert match is not None and close(match.box, truth, 6), (match, truth)
+
+
+def test_busy_image_without_the_logo(watermark, tmp_path):
+    path = tmp_path / "c.jpg"
+    busy((800, 800), seed=7).save(path, "JPEG", quality=85)
+    assert watermark.find(path) is None
+
+
+def test_small_logo(watermark, tmp_path):
+    image = Image.new("RGB", (800, 800), (246, 244, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((250, 200, 550, 650), radius=40, fill=(40, 110, 60))  # the product
+    truth = paste(image, store_logo(), 700, 40, 0.06)
+    path = tmp_path / "d.jpg"
+    image.save(path, "JPEG", quality=85)
+    match = watermark.find(path)
+    assert match is not None and close(match.box, truth, 3), (match, truth)
+
+
+def test_another_shops_logo_is_not_the_store_logo(watermark, tmp_path):
+    image = Image.new("RGB", (800, 800), "white")
+    paste(image, other_logo(), 450, 600, 0.25)
+    paste(image, other_logo(), 60, 80, 0.10, opacity=0.6)
+    path = tmp_path / "e.jpg"
+    image.save(path, "JPEG", quality=90)
+    assert watermark.find(path) is None
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: the store's own frame and emblem circle")
+def test_the_store_frame_with_other_words_and_emblem(watermark, tmp_path):
+    # Three quarters of the logo's edges are the frame and the red circle; the
+    # benchmark counts this look-alike as a false alarm about one time in ten.
+    image = Image.new("RGB", (800, 800), "white")
+    paste(image, store_logo("MEILE", emblem="ring"), 60, 80, 0.22)
+    path = tmp_path / "e2.jpg"
+    image.save(path, "JPEG", quality=90)
+    assert watermark.find(path) is None
+
+
+def test_corrupt_logo_file(tmp_path):
+    path = tmp_path / "店铺水印.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really a png")
+    with pytest.raises(ValueError, match=re.escape("店铺水印.png")):
+        Watermark.load(path)
+
+
+def test_missing_and_empty_logo(tmp_path):
+    with pytest.raises(ValueError, match=re.escape("没有这个.png")):
+        Watermark.load(tmp_path / "没有这个.png")
+    path = tmp_path / "空白.png"
+    Image.new("RGBA", (100, 40), (0, 0, 0, 0)).save(path)
+    with pytest.raises(ValueError, match=re.escape("空白.png")):
+        Watermark.load(path)
+
+
+def test_unreadable_image(watermark, tmp_path):
+    path = tmp_path / "坏图.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0 broken")
+    with pytest.raises(ValueError, match=re.escape("坏图.jpg")):
+        watermark.find(path)
+
+
+@pytest.mark.parametrize(
+    ("orientation", "stored"),
+    [
+        (6, Image.Transpose.ROTATE_90),
+        (8, Image.Transpose.ROTATE_270),
+        (3, Image.Transpose.ROTATE_180),
+    ],
+)
+def test_exif_rotation_gives_displayed_coordinates(watermark, tmp_path, orientation, stored):
+    shown = busy((750, 1000), seed=11)
+    truth = paste(shown, store_logo(), 500, 80, 0.25)
+    # Store the pixels turned the other way; the EXIF tag turns them back for display.
+    image = shown.transpose(stored)
+    exif = image.getexif()
+    exif[0x0112] = orientation
+    path = tmp_path / "f.jpg"
+    image.save(path, "JPEG", quality=90, exif=exif.tobytes())
+    match = watermark.find(path)
+    assert match is not None and close(match.box, truth, 5), (match, truth)
+
+
+def test_transparent_png_image_and_small_image(watermark, tmp_path):
+    # A PNG with transparency shows on white; an image narrower than 800 px is not enlarged.
+    image = Image.new("RGBA", (500, 500), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((100, 100, 400, 400), fill=(200, 160, 40, 255))
+    base = Image.new("RGB", (500, 500), "white")
+    base.paste(image, mask=image)
+    truth = paste(base, store_logo(), 300, 420, 0.25)
+    rgba = base.convert("RGBA")
+    rgba.putalpha(Image.new("L", (500, 500), 255))
+    path = tmp_path / "g.png"
+    rgba.save(path)
+    match = watermark.find(path)
+    assert match is not None and close(match.box, truth, 3), (match, truth)
