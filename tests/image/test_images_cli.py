@@ -107,3 +107,18 @@ def test_two_processes_give_the_same_report(tmp_path, monkeypatch):
     parallel = run.check_images([tmp_path / "商品"], rules).to_dict()
     assert parallel == serial
     assert {f["code"] for f in serial["findings"]} == {"IMG004", "IMG006", "FILE003"}
+
+
+def test_a_broken_watermark_template_stops_the_run(cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "logo.png").write_text("不是图片", encoding="utf-8")
+    (tmp_path / "listingkit.toml").write_text(
+        'extends = "taobao"\n[images.watermark]\ntemplate = "logo.png"\nrequired_on = ["main"]\n',
+        encoding="utf-8",
+    )
+    folder = tmp_path / "商品" / "主图"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (800, 800), "white").save(folder / "01.jpg", "JPEG")
+    run = cli("images", str(tmp_path / "商品"))
+    assert run.status == 2 and "[images.watermark]" in run.err and "logo.png" in run.err
+    assert "Traceback" not in run.err
