@@ -38,7 +38,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from listingkit.image.watermark import Watermark, WatermarkMatch
+from listingkit.image.watermark import Watermark, WatermarkMatch, iou
 
 SIZES = [(800, 800), (750, 1000)]
 PLAIN = ["white", "solid", "gradient"]
@@ -301,15 +301,6 @@ def make_set(folder: Path, count: int, seed: int) -> tuple[Path, list[Case]]:
         cases.append(case)
     (folder / "labels.json").write_text(json.dumps([asdict(c) for c in cases], indent=1))
     return logo_path, cases
-
-
-def iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    inter = w * h
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
 def bucket(value: float, buckets: list[tuple[float, float]]) -> str:

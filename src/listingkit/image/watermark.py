@@ -58,7 +58,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["THRESHOLD", "Watermark", "WatermarkMatch"]
+__all__ = ["THRESHOLD", "Watermark", "WatermarkMatch", "iou"]
 
 Array = npt.NDArray[np.float32]
 
@@ -195,7 +195,8 @@ def _dilate(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     return grown
 
 
-def _iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+def iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Intersection over union of two boxes (left, top, right, bottom)."""
     w = min(a[2], b[2]) - max(a[0], b[0])
     h = min(a[3], b[3]) - max(a[1], b[1])
     if w <= 0 or h <= 0:
@@ -491,7 +492,7 @@ class Watermark:
         kept: list[_Candidate] = []
         for candidate in found:
             box = self._box(candidate.left, candidate.top, candidate.scale, work_w)
-            if all(_iou(box, self._box(k.left, k.top, k.scale, work_w)) < 0.3 for k in kept):
+            if all(iou(box, self._box(k.left, k.top, k.scale, work_w)) < 0.3 for k in kept):
                 kept.append(candidate)
             if len(kept) == _CANDIDATES:
                 break
