@@ -26,13 +26,18 @@ def star(cx: float, cy: float, outer: float, inner: float) -> list[float]:
     return points
 
 
-def store_logo(name: str = "YOUPIN", emblem: str = "star") -> Image.Image:
+def store_logo(name: str = "YOUPIN", emblem: str = "star", framed: bool = True) -> Image.Image:
     """A framed red emblem and a name on transparency, as a store's watermark PNG."""
     logo = Image.new("RGBA", (400, 150), (0, 0, 0, 0))
     draw = ImageDraw.Draw(logo)
-    draw.rounded_rectangle(
-        (4, 4, 395, 145), radius=28, outline=(214, 40, 40, 255), width=7, fill=(255, 255, 255, 110)
-    )
+    if framed:
+        draw.rounded_rectangle(
+            (4, 4, 395, 145),
+            radius=28,
+            outline=(214, 40, 40, 255),
+            width=7,
+            fill=(255, 255, 255, 110),
+        )
     draw.ellipse((22, 22, 128, 128), fill=(214, 40, 40, 255))
     if emblem == "star":
         draw.polygon(star(75, 77, 44, 18), fill=(255, 255, 255, 255))
@@ -163,14 +168,24 @@ def test_another_shops_logo_is_not_the_store_logo(watermark, tmp_path):
     assert watermark.find(path) is None
 
 
-@pytest.mark.xfail(strict=True, reason="known limit: the store's own frame and emblem circle")
 def test_the_store_frame_with_other_words_and_emblem(watermark, tmp_path):
-    # Three quarters of the logo's edges are the frame and the red circle; the
-    # benchmark counts this look-alike as a false alarm about one time in ten.
+    # Three quarters of the logo's edges are the frame and the red circle.
     image = Image.new("RGB", (800, 800), "white")
     paste(image, store_logo("MEILE", emblem="ring"), 60, 80, 0.22)
     path = tmp_path / "e2.jpg"
     image.save(path, "JPEG", quality=90)
+    assert watermark.find(path) is None
+
+
+@pytest.mark.xfail(strict=True, reason="known limit: the store's emblem with another name, small")
+def test_the_store_emblem_with_another_name_at_small_size(watermark, tmp_path):
+    # At 7 % of the width the name is a few pixels high and the red star carries
+    # the match; the benchmark counts this look-alike as a false alarm about one
+    # time in ten.
+    image = Image.new("RGB", (800, 800), "white")
+    paste(image, store_logo("LEYOU", framed=False), 60, 80, 0.07)
+    path = tmp_path / "e3.jpg"
+    image.save(path, "JPEG", quality=85)
     assert watermark.find(path) is None
 
 
