@@ -8,7 +8,7 @@ warning when the number applied has evidence grade B or C.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from listingkit.findings import Finding, Hit, Location, Report, Severity
 from listingkit.registry import CheckSpec, Selection, checks_for
 from listingkit.ruleset.loader import Rules
 from listingkit.subjects import file_subject, walk_files
+from listingkit.timelimit import DEFAULT_TIMEOUT
 
 __all__ = ["active_checks", "check_files", "run_checks", "stamp"]
 
@@ -73,16 +74,23 @@ def check_files(
     *,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Check every file under ``paths`` (folders walked recursively), images by their role."""
+    """Check every file under ``paths`` (folders walked recursively), images by their role.
+
+    ``timeout``: seconds one image may take (None: no limit); ``progress`` is
+    called as (files done, files in all).
+    """
     from listingkit.image.run import ImageChecker, is_image_name
 
     selection = Selection(tuple(select), tuple(ignore))
     specs = active_checks("file", rules, selection)
-    images = ImageChecker(rules, select=select, ignore=ignore)
+    images = ImageChecker(rules, select=select, ignore=ignore, timeout=timeout)
     subjects: list[str] = []
     findings: list[Finding] = []
-    for path, display in walk_files(paths):
+    files = list(walk_files(paths))
+    for done, (path, display) in enumerate(files, 1):
         subjects.append(display)
         subject = file_subject(path, display)
         found = run_checks(specs, subject, Location(display), rules)
@@ -90,5 +98,7 @@ def check_files(
         # A file already reported as unreadable or empty is not probed again.
         if is_image_name(display) and subject.error is None and subject.size > 0:
             findings += images.check(Path(path), display)
+        if progress is not None:
+            progress(done, len(files))
     findings += images.finish()
     return Report(rules.platform, findings, subjects)

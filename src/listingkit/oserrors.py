@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import errno
 
-__all__ = ["os_reason"]
+__all__ = ["NOT_REGULAR", "os_reason"]
+
+# Opening a pipe waits for a writer: such a file is reported, never opened.
+NOT_REGULAR = "不是普通文件（管道、设备或套接字），没有打开"
 
 _REASONS = {
     errno.ENOENT: "文件不存在（可能是指向已删除文件的链接）",

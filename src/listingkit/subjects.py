@@ -7,12 +7,13 @@ a file is opened once however many checks read it.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from listingkit.errors import InputError
-from listingkit.oserrors import os_reason
+from listingkit.oserrors import NOT_REGULAR, os_reason
 
 __all__ = ["FileSubject", "file_subject", "walk_files"]
 
@@ -30,6 +31,8 @@ class FileSubject:
 def file_subject(path: Path, display: str) -> FileSubject:
     """Open the file and read one byte: enough to know it is there and readable."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return FileSubject(path, display, 0, NOT_REGULAR)
         with open(path, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             handle.read(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -122,3 +123,79 @@ def test_a_broken_watermark_template_stops_the_run(cli, tmp_path):
     run = cli("images", str(tmp_path / "商品"))
     assert run.status == 2 and "[images.watermark]" in run.err and "logo.png" in run.err
     assert "Traceback" not in run.err
+
+
+def _store_with_watermark(root: Path) -> None:
+    (root / ".git").mkdir()
+    logo = Image.new("RGBA", (200, 80), (0, 0, 0, 0))
+    logo.paste((214, 40, 40, 255), (10, 10, 70, 70))
+    logo.paste((35, 35, 35, 255), (90, 20, 190, 60))
+    logo.save(root / "logo.png")
+    (root / "listingkit.toml").write_text(
+        'extends = "taobao"\n[images.watermark]\ntemplate = "logo.png"\nrequired_on = ["main"]\n',
+        encoding="utf-8",
+    )
+
+
+def test_a_file_over_the_time_limit_is_one_finding(cli, tmp_path):
+    _store_with_watermark(tmp_path)
+    folder = tmp_path / "商品" / "主图"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (800, 800), "white").save(folder / "01.jpg", "JPEG")
+    # The watermark search alone takes far longer than a millisecond.
+    run = cli("images", str(tmp_path / "商品"), "--timeout", "0.001", "--format", "json")
+    assert run.status == 1 and "Traceback" not in run.err
+    (finding,) = json.loads(run.out)["findings"]
+    assert finding["code"] == "FILE003"
+    assert "超过 0.001 秒" in finding["message"] and "--timeout" in finding["hint"]
+    # With no limit the same image is searched to the end: the logo is missing.
+    run = cli("images", str(tmp_path / "商品"), "--timeout", "0", "--format", "json")
+    assert [f["code"] for f in json.loads(run.out)["findings"]] == ["IMG040"]
+
+
+def test_a_negative_timeout_is_a_usage_error(cli, tmp_path):
+    run = cli("images", str(tmp_path), "--platform", "taobao", "--timeout", "-1")
+    assert run.status == 2 and "秒数不能为负" in run.err
+
+
+def test_a_pipe_in_the_folder_is_reported_not_opened(cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "商品" / "主图"
+    folder.mkdir(parents=True)
+    Image.new("RGB", (800, 800), "white").save(folder / "01.jpg", "JPEG")
+    os.mkfifo(folder / "02.jpg")  # opening it would wait for a writer forever
+    for command in ("images", "check"):
+        run = cli(command, str(tmp_path / "商品"), "--platform", "taobao", "--format", "json")
+        assert run.status == 1 and "Traceback" not in run.err
+        findings = json.loads(run.out)["findings"]
+        assert [Path(f["location"]["path"]).name for f in findings] == ["02.jpg"]
+        assert "不是普通文件" in findings[0]["message"]
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "主图"
+    folder.mkdir()
+    Image.new("RGB", (800, 800), "white").save(folder / "01.jpg", "JPEG")
+    run = cli("images", str(folder), "--platform", "taobao")
+    assert run.err == ""
+
+
+def test_progress_is_reported_for_every_file_serial_and_parallel(tmp_path, monkeypatch):
+    from listingkit import load_rules
+    from listingkit.image import run
+
+    folder = tmp_path / "商品" / "主图"
+    folder.mkdir(parents=True)
+    for slot in range(1, 6):
+        Image.new("RGB", (800, 800), "white").save(folder / f"0{slot}.jpg", "JPEG")
+    rules = load_rules("taobao")
+    for parallel_from in (run.PARALLEL_MIN_FILES, 2):
+        monkeypatch.setattr(run, "PARALLEL_MIN_FILES", parallel_from)
+        seen: list[tuple[int, int]] = []
+
+        def record(done: int, total: int, seen: list[tuple[int, int]] = seen) -> None:
+            seen.append((done, total))
+
+        run.check_images([tmp_path / "商品"], rules, progress=record)
+        assert seen == [(done, 5) for done in range(1, 6)]

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from listingkit.cli.common import add_common_options, check_output, emit_report, selection_of
+from listingkit.cli.common import (
+    add_batch_options,
+    add_common_options,
+    check_output,
+    emit_report,
+    selection_of,
+)
+from listingkit.cli.progress import progress_for
 from listingkit.engine import check_files
 from listingkit.ruleset import resolve_rules
 
@@ -16,6 +24,7 @@ def add_parser(commands: Any) -> None:
     parser = commands.add_parser("check", help="检查商品文件夹或文件，上传前运行")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹（递归）")
     add_common_options(parser)
+    add_batch_options(parser)
     parser.set_defaults(handler=_check)
 
 
@@ -23,5 +32,17 @@ def _check(args: argparse.Namespace) -> int:
     selection = selection_of(args)
     rules = resolve_rules(args.platform, args.rules, start=args.paths[0])
     check_output(args.output, [*args.paths, *rules.paths])
-    report = check_files(args.paths, rules, select=selection.select, ignore=selection.ignore)
+    progress = None if args.no_progress else progress_for(sys.stderr, "文件")
+    try:
+        report = check_files(
+            args.paths,
+            rules,
+            select=selection.select,
+            ignore=selection.ignore,
+            timeout=args.timeout or None,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     return emit_report(report, args)

@@ -17,6 +17,7 @@ from listingkit.registry import Selection
 from listingkit.status import EXIT_OK
 
 __all__ = [
+    "add_batch_options",
     "add_common_options",
     "check_output",
     "emit_report",
@@ -71,6 +72,35 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--exit-zero", action="store_true", help="有问题时也以 0 退出（无法运行时仍为 2）"
+    )
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是秒数：{value}") from None
+    if seconds < 0 or seconds != seconds:
+        raise argparse.ArgumentTypeError(f"秒数不能为负：{value}")
+    return seconds
+
+
+def add_batch_options(parser: argparse.ArgumentParser) -> None:
+    """--timeout and --no-progress, for commands that read many image files."""
+    from listingkit.timelimit import DEFAULT_TIMEOUT
+
+    group = parser.add_argument_group("批量选项")
+    group.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"每张图最多处理这么久，超时记为 FILE003 并继续（默认 {DEFAULT_TIMEOUT:g}；0 不限）",
+    )
+    group.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="不显示进度条（默认只在终端里、运行超过 1 秒时显示在标准错误上）",
     )
 
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import argparse
 import glob
+import sys
 from pathlib import Path
 from typing import Any
 
-from listingkit.cli.common import add_common_options, check_output, emit_report, selection_of
+from listingkit.cli.common import (
+    add_batch_options,
+    add_common_options,
+    check_output,
+    emit_report,
+    selection_of,
+)
+from listingkit.cli.progress import progress_for
 from listingkit.errors import InputError
 from listingkit.ruleset import resolve_rules
 from listingkit.ruleset.models import IMAGE_ROLES
@@ -29,6 +37,7 @@ def add_parser(commands: Any) -> None:
         help="把所有图片都当作这种图检查；默认按文件夹名和文件名判断（见 docs/images.md）",
     )
     add_common_options(parser)
+    add_batch_options(parser)
     parser.set_defaults(handler=_images)
 
 
@@ -53,7 +62,18 @@ def _images(args: argparse.Namespace) -> int:
     paths = expand(args.paths)
     rules = resolve_rules(args.platform, args.rules, start=Path(paths[0]))
     check_output(args.output, [*paths, *rules.paths])
-    report = check_images(
-        paths, rules, role=args.role, select=selection.select, ignore=selection.ignore
-    )
+    progress = None if args.no_progress else progress_for(sys.stderr, "图片")
+    try:
+        report = check_images(
+            paths,
+            rules,
+            role=args.role,
+            select=selection.select,
+            ignore=selection.ignore,
+            timeout=args.timeout or None,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     return emit_report(report, args)

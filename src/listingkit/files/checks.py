@@ -76,7 +76,9 @@ def image_unreadable(subject: ImageError, rules: Rules) -> Iterator[Hit]:
 
     ## 检查什么
     只读文件头（不解码像素）判断它是不是一张完整的图片：内容不是图片、结尾标记缺失（下载或复制中断）、
-    文件头损坏、格式不支持，或像素数超过 `[images] max_pixels`（疑似解压炸弹）。
+    文件头损坏、格式不支持，或像素数超过 `[images] max_pixels`（疑似解压炸弹）。管道、设备
+    这类不是普通文件的路径不打开；一张图的处理超过 `--timeout` 秒（默认 30）也记为这一条，
+    批量检查不会卡住。
 
     ## 为什么
     这样的文件上传必然失败；批量检查时它只占一条问题，其余图片照常检查。
@@ -90,6 +92,7 @@ def image_unreadable(subject: ImageError, rules: Rules) -> Iterator[Hit]:
         "truncated": "文件不完整或已损坏：从原始文件重新导出或重新复制",
         "too-large": "像素数异常：用作图软件打开检查后按平台尺寸重新导出",
         "unreadable": "确认文件存在并有读取权限",
+        "timeout": "这张图处理得异常慢：用作图软件打开检查后重新导出；确需更久时用 --timeout 放宽",
     }
     yield Hit(
         f"无法作为图片读取：{subject.reason}",

@@ -11,6 +11,7 @@ file's last bytes rather than by decoding it.
 from __future__ import annotations
 
 import os
+import stat
 import struct
 import warnings
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from listingkit.errors import ListingkitError
-from listingkit.oserrors import os_reason
+from listingkit.oserrors import NOT_REGULAR, os_reason
 
 __all__ = ["EXTENSION_FORMATS", "ImageFacts", "ProbeError", "probe_image"]
 
@@ -157,7 +158,10 @@ def probe_image(path: str | os.PathLike[str], *, max_pixels: int | None = None) 
     """Read an image's facts from its header. Raises :class:`ProbeError`."""
     file = Path(path)
     try:
-        size = file.stat().st_size
+        status = file.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise ProbeError(NOT_REGULAR, "unreadable")
+        size = status.st_size
         with open(file, "rb") as handle:
             return _probe(handle, file, size, max_pixels)
     except OSError as exc:

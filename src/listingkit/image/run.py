@@ -1,15 +1,16 @@
 """Check images: probe each file's header, run the image checks, count per product.
 
 Only files with an image extension are taken from a folder; a file named on
-the command line is always probed. A file that cannot be probed is one
-``FILE003`` finding and the batch goes on.
+the command line is always probed. A file that cannot be probed, or that takes
+longer than the time allowed per file, is one ``FILE003`` finding and the batch
+goes on.
 """
 
 from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,15 +28,27 @@ from listingkit.image.roles import place_image
 from listingkit.registry import Selection
 from listingkit.ruleset.loader import Rules
 from listingkit.subjects import walk_files
+from listingkit.timelimit import DEFAULT_TIMEOUT, FileTimeout, time_limit
 
 if TYPE_CHECKING:
     from listingkit.image.watermark import Watermark, WatermarkMatch
 
-__all__ = ["PARALLEL_MIN_FILES", "ImageChecker", "check_images", "is_image_name"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "PARALLEL_MIN_FILES",
+    "ImageChecker",
+    "Progress",
+    "check_images",
+    "is_image_name",
+]
+
+#: Called as (files done, files in all) while a batch runs.
+Progress = Callable[[int, int], None]
 
 # Below this many files (or images to decode), a second process costs more than it saves.
 PARALLEL_MIN_FILES = 400
 PARALLEL_MIN_DECODES = 40
+PARALLEL_MIN_SEARCHES = 8  # a watermark search takes about 250 ms
 
 
 def is_image_name(name: str) -> bool:
@@ -52,9 +65,11 @@ class ImageChecker:
         role: str | None = None,
         select: Sequence[str] = (),
         ignore: Sequence[str] = (),
+        timeout: float | None = DEFAULT_TIMEOUT,
     ) -> None:
         self.rules = rules
         self.role = role
+        self.timeout = timeout
         selection = Selection(tuple(select), tuple(ignore))
         self._image = active_checks("image", rules, selection)
         self._sets = active_checks("image_set", rules, selection)
@@ -78,7 +93,13 @@ class ImageChecker:
         mark = images.watermark
         look = mark is not None and self._marks and placement.role in mark.roles
         template = mark.template if mark is not None and look else None
-        return Task(path, images.max_pixels, images.white_level if white else None, template)
+        return Task(
+            path,
+            images.max_pixels,
+            images.white_level if white else None,
+            template,
+            self.timeout,
+        )
 
     def check(self, path: Path, display: str, read: Read | None = None) -> list[Finding]:
         """Findings of one image file (``read``: what was read of it, when already done)."""
@@ -115,20 +136,23 @@ def check_images(
     role: str | None = None,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
 ) -> Report:
     """Check every image under ``paths`` (folders walked recursively).
 
     ``role`` forces one role for all of them; otherwise it comes from folder
-    and file names (``[images.layout]``).
+    and file names (``[images.layout]``). ``timeout``: seconds one file may take
+    (None: no limit). ``progress`` is called as files are done.
     """
-    checker = ImageChecker(rules, role=role, select=select, ignore=ignore)
+    checker = ImageChecker(rules, role=role, select=select, ignore=ignore, timeout=timeout)
     given = [os.fspath(p) for p in paths]
     files = [
         (path, display)
         for path, display in walk_files(given)
         if os.fspath(path) in given or is_image_name(display)
     ]
-    reads = perform_all([checker.task(path, display) for path, display in files])
+    reads = perform_all([checker.task(path, display) for path, display in files], progress)
     findings: list[Finding] = []
     for (path, display), read in zip(files, reads, strict=True):
         findings += checker.check(path, display, read)
@@ -144,6 +168,7 @@ class Task:
     max_pixels: int
     white_level: int | None  # measure the background with this level; None: do not
     watermark: str | None = None  # look for this watermark template; None: do not
+    timeout: float | None = None  # seconds allowed for all of it; None: no limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +181,14 @@ class Read:
 
 def perform(task: Task) -> Read:
     """Read one file; runs in a worker process for large batches."""
+    try:
+        with time_limit(task.timeout):
+            return _read(task)
+    except FileTimeout:
+        return Read(ImageError(f"读取超过 {task.timeout:g} 秒，已跳过", "timeout"))
+
+
+def _read(task: Task) -> Read:
     try:
         facts = probe_image(task.path, max_pixels=task.max_pixels)
         background = None
@@ -179,12 +212,29 @@ def _watermark(template: str) -> Watermark:
     return Watermark.load(template)
 
 
-def perform_all(tasks: list[Task]) -> list[Read]:
-    """Every file read; a large batch (or much decoding) on as many processes as cores."""
+def perform_all(tasks: list[Task], progress: Progress | None = None) -> list[Read]:
+    """Every file read, in order; a large batch (or much decoding) on as many processes as cores."""
     workers = os.cpu_count() or 1
-    decoding = sum(1 for t in tasks if t.white_level is not None)
-    if workers < 2 or (len(tasks) < PARALLEL_MIN_FILES and decoding < PARALLEL_MIN_DECODES):
-        return [perform(task) for task in tasks]
-    chunk = max(16, len(tasks) // (workers * 8))
+    decoding = sum(1 for t in tasks if t.white_level is not None or t.watermark is not None)
+    searching = sum(1 for t in tasks if t.watermark is not None)
+    small = (
+        len(tasks) < PARALLEL_MIN_FILES
+        and decoding < PARALLEL_MIN_DECODES
+        and searching < PARALLEL_MIN_SEARCHES
+    )
+    if workers < 2 or small:
+        return _collect(map(perform, tasks), len(tasks), progress)
+    # Small chunks when pixels are decoded, so the progress bar moves and the two
+    # processes finish together; large ones when only headers are read.
+    chunk = max(4 if decoding else 16, len(tasks) // (workers * (32 if decoding else 8)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(perform, tasks, chunksize=chunk))
+        return _collect(pool.map(perform, tasks, chunksize=chunk), len(tasks), progress)
+
+
+def _collect(reads: Iterable[Read], total: int, progress: Progress | None) -> list[Read]:
+    done: list[Read] = []
+    for read in reads:
+        done.append(read)
+        if progress is not None:
+            progress(len(done), total)
+    return done

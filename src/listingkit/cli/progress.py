@@ -1,0 +1,66 @@
+"""A one-line progress bar on a terminal, for long batches."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+__all__ = ["Progress", "progress_for"]
+
+_WIDTH = 24
+
+
+class Progress:
+    """Call with (done, total) as work completes; :meth:`close` clears the line.
+
+    Nothing is drawn until the run has taken ``delay`` seconds, so a short run
+    leaves the terminal as it was; the line is redrawn at most every ``every``
+    seconds and always on the last item.
+    """
+
+    def __init__(
+        self,
+        stream: TextIO,
+        label: str,
+        *,
+        delay: float = 1.0,
+        every: float = 0.1,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._stream = stream
+        self._label = label
+        self._delay = delay
+        self._every = every
+        self._clock = clock
+        self._start = clock()
+        self._drawn_at: float | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self._clock()
+        elapsed = now - self._start
+        if elapsed < self._delay and self._drawn_at is None:
+            return
+        if self._drawn_at is not None and now - self._drawn_at < self._every and done < total:
+            return
+        self._drawn_at = now
+        share = done / total if total else 1.0
+        filled = round(_WIDTH * share)
+        bar = "█" * filled + "░" * (_WIDTH - filled)
+        line = f"\r{self._label} {done}/{total} {bar} {share:4.0%}"
+        if 0 < done < total:
+            line += f"  剩余约 {elapsed * (total - done) / done:.0f} 秒"
+        self._stream.write(line + "\x1b[K")
+        self._stream.flush()
+
+    def close(self) -> None:
+        """Clear the bar, if one was drawn, so the report starts on a clean line."""
+        if self._drawn_at is not None:
+            self._stream.write("\r\x1b[K")
+            self._stream.flush()
+
+
+def progress_for(stream: TextIO, label: str) -> Progress | None:
+    """A progress bar on ``stream`` when it is a terminal; None otherwise (CI logs, pipes)."""
+    isatty = getattr(stream, "isatty", None)
+    return Progress(stream, label) if isatty is not None and isatty() else None
