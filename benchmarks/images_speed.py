@@ -15,6 +15,10 @@ times, each in a fresh process:
 - a plain serial Pillow loop that decodes every image in full, against
   ``listingkit images --role white_background``, which decodes every image at
   reduced size on both cores for the white-background checks;
+- the same full-decode loop against the white-background checks plus a store
+  watermark search (``[images.watermark]``, forbidden on white-background
+  images) on every image of a 400-image sample drawn from each group: the
+  search costs far more than a decode, so it is timed on the sample only;
 
 and prints the ratios (best of three runs each), plus the peak memory of
 listingkit on the whole corpus and on half of it (it must not grow with the
@@ -117,6 +121,31 @@ def listingkit(folder: Path, *options: str) -> list[str]:
             "--exit-zero", "--format", "json", *options]  # fmt: skip
 
 
+WATERMARK_RULES = """extends = "taobao"
+[images.watermark]
+template = "logo.png"
+forbidden_on = ["white_background"]
+"""
+
+
+def make_sample(root: Path, sample: Path, count: int) -> int:
+    """Copy every n-th image of the corpus (all groups) and a store logo into ``sample``."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    images = sorted(p for p in root.rglob("*") if p.suffix in {".jpg", ".png"})
+    step = max(1, len(images) // count)
+    for index, path in enumerate(images[::step][:count]):
+        shutil.copyfile(path, sample / f"{index:04d}{path.suffix}")
+    logo = Image.new("RGBA", (400, 150), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    draw.rounded_rectangle((4, 4, 395, 145), radius=28, outline=(214, 40, 40, 255), width=7)
+    draw.ellipse((22, 22, 128, 128), fill=(214, 40, 40, 255))
+    draw.text((142, 18), "YOUPIN", font=ImageFont.load_default(size=56), fill=(35, 35, 35, 255))
+    logo.save(sample / "logo.png")
+    (sample / "listingkit.toml").write_text(WATERMARK_RULES, encoding="utf-8")
+    return len(images[::step][:count])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the corpus size")
@@ -137,6 +166,18 @@ def main() -> None:
         print(f"plain Pillow loop (full decode):   {decode:6.2f} s")
         print(f"listingkit images --role white_background:  {white:6.2f} s   "
               f"{decode / white:.2f}x faster (aim: at least 5x)")  # fmt: skip
+        sample = Path(folder) / "sample"
+        sample.mkdir()
+        sampled = make_sample(root, sample, 400)
+        decode_sample = timed([sys.executable, "-c", DECODE, str(sample)])
+        marks = timed(
+            [sys.executable, "-m", "listingkit", "images", str(sample), "--rules",
+             str(sample / "listingkit.toml"), "--role", "white_background", "--exit-zero",
+             "--format", "json"]
+        )  # fmt: skip
+        print(f"sample of {sampled}: plain Pillow loop (full decode): {decode_sample:6.2f} s")
+        print(f"listingkit images --role white_background + watermark: {marks:6.2f} s   "
+              f"{decode_sample / marks:.2f}x the speed (aim: at least 5x faster)")  # fmt: skip
         identify = shutil.which("identify")
         if identify:
             files = [str(p) for p in sorted(root.rglob("*")) if p.suffix in {".jpg", ".png"}]
