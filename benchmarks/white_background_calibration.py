@@ -241,6 +241,30 @@ def parse_args(argv: Iterable[str] | None) -> argparse.Namespace:
     return parser.parse_args(None if argv is None else list(argv))
 
 
+def print_cli(white_dir: Path, store_dir: Path) -> None:
+    """Run ``listingkit images --role white_background`` on each set; count findings by code."""
+    import collections
+    import json
+    import subprocess
+
+    for name, folder, expect in (
+        ("white shots", white_dir, "none"),
+        ("in-store", store_dir, "every one"),
+    ):
+        command = [sys.executable, "-m", "listingkit", "images", str(folder),
+                   "--platform", "taobao", "--role", "white_background",
+                   "--format", "json", "--exit-zero"]  # fmt: skip
+        report = json.loads(subprocess.run(command, capture_output=True, check=True).stdout)
+        files = collections.defaultdict(set)
+        for finding in report["findings"]:
+            files[finding["code"]].add(finding["location"]["path"])
+        total = len(report["subjects"])
+        counts = ", ".join(f"{code} {len(paths)}" for code, paths in sorted(files.items()))
+        print(f"{name}: {total} images; images with each code: {counts or 'none'}")
+        print(f"  IMG030 (not a white background) on {len(files['IMG030'])}/{total} "
+              f"(should be {expect})")  # fmt: skip
+
+
 def main(argv: Iterable[str] | None = None) -> int:
     args = parse_args(argv)
     root: Path = args.corpus
@@ -277,6 +301,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     print_sensitivity(white_files, store_files)
     print("\n== product box on the white shots ==")
     print_fill(white)
+    print("\n== the checks, through the command line ==")
+    print_cli(white_dir, store_dir)
     print("\n== time per image (defaults, files as they are) ==")
     w_size = white[0].facts.decoded_size
     s_size = store[0].facts.decoded_size
