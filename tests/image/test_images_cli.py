@@ -199,3 +199,48 @@ def test_progress_is_reported_for_every_file_serial_and_parallel(tmp_path, monke
 
         run.check_images([tmp_path / "商品"], rules, progress=record)
         assert seen == [(done, 5) for done in range(1, 6)]
+
+
+def test_a_timer_the_caller_set_survives_the_time_limit():
+    import signal
+    import time
+
+    from listingkit.timelimit import time_limit
+
+    fired: list[bool] = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with time_limit(5):
+            pass
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.3
+        time.sleep(0.5)
+        assert fired == [True]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_check_reads_images_on_two_processes_with_the_same_report(tmp_path, monkeypatch):
+    from listingkit import load_rules
+    from listingkit.engine import check_files
+    from listingkit.image import run
+
+    folder = tmp_path / "商品" / "主图"
+    folder.mkdir(parents=True)
+    for slot, size in enumerate([(800, 800), (700, 700), (800, 790)], start=1):
+        Image.new("RGB", size, "white").save(folder / f"0{slot}.jpg", "JPEG")
+    (folder / "04.jpg").write_bytes(b"")
+    (folder / "说明.txt").write_text("备注", encoding="utf-8")
+    rules = load_rules("taobao")
+    serial = check_files([tmp_path / "商品"], rules).to_dict()
+    monkeypatch.setattr(run, "PARALLEL_MIN_FILES", 2)
+    seen: list[tuple[int, int]] = []
+
+    def record(done: int, total: int) -> None:
+        seen.append((done, total))
+
+    parallel = check_files([tmp_path / "商品"], rules, progress=record).to_dict()
+    assert parallel == serial
+    assert {f["code"] for f in serial["findings"]} == {"IMG004", "IMG006", "FILE002"}
+    assert seen == [(1, 3), (2, 3), (3, 3)]  # the three readable images

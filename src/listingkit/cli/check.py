@@ -32,7 +32,7 @@ def _check(args: argparse.Namespace) -> int:
     selection = selection_of(args)
     rules = resolve_rules(args.platform, args.rules, start=args.paths[0])
     check_output(args.output, [*args.paths, *rules.paths])
-    progress = None if args.no_progress else progress_for(sys.stderr, "文件")
+    progress = None if args.no_progress else progress_for(sys.stderr, "图片")
     try:
         report = check_files(
             args.paths,
