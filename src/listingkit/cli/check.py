@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from listingkit.cli.common import (
     add_batch_options,
     add_common_options,
+    batch_options,
     check_output,
     emit_report,
     selection_of,
 )
-from listingkit.cli.progress import progress_for
 from listingkit.engine import check_files
 from listingkit.ruleset import resolve_rules
 
@@ -32,17 +31,8 @@ def _check(args: argparse.Namespace) -> int:
     selection = selection_of(args)
     rules = resolve_rules(args.platform, args.rules, start=args.paths[0])
     check_output(args.output, [*args.paths, *rules.paths])
-    progress = None if args.no_progress else progress_for(sys.stderr, "图片")
-    try:
+    with batch_options(args) as batch:
         report = check_files(
-            args.paths,
-            rules,
-            select=selection.select,
-            ignore=selection.ignore,
-            timeout=args.timeout or None,
-            progress=progress,
+            args.paths, rules, select=selection.select, ignore=selection.ignore, **batch
         )
-    finally:
-        if progress is not None:
-            progress.close()
     return emit_report(report, args)

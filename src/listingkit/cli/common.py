@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from listingkit.errors import UsageError
 from listingkit.findings import Report, Severity
@@ -19,6 +19,7 @@ from listingkit.status import EXIT_OK
 __all__ = [
     "add_batch_options",
     "add_common_options",
+    "batch_options",
     "check_output",
     "emit_report",
     "output_stream",
@@ -102,6 +103,19 @@ def add_batch_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="不显示进度条（默认只在终端里、运行超过 1 秒时显示在标准错误上）",
     )
+
+
+@contextmanager
+def batch_options(args: argparse.Namespace) -> Iterator[dict[str, Any]]:
+    """The ``timeout`` and ``progress`` keywords for a batch, the bar cleared afterwards."""
+    from listingkit.cli.progress import progress_for
+
+    progress = None if args.no_progress else progress_for(sys.stderr, "图片")
+    try:
+        yield {"timeout": args.timeout or None, "progress": progress}
+    finally:
+        if progress is not None:
+            progress.close()
 
 
 def selection_of(args: argparse.Namespace) -> Selection:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import argparse
 import glob
-import sys
 from pathlib import Path
 from typing import Any
 
 from listingkit.cli.common import (
     add_batch_options,
     add_common_options,
+    batch_options,
     check_output,
     emit_report,
     selection_of,
 )
-from listingkit.cli.progress import progress_for
 from listingkit.errors import InputError
 from listingkit.ruleset import resolve_rules
 from listingkit.ruleset.models import IMAGE_ROLES
@@ -62,18 +61,8 @@ def _images(args: argparse.Namespace) -> int:
     paths = expand(args.paths)
     rules = resolve_rules(args.platform, args.rules, start=Path(paths[0]))
     check_output(args.output, [*paths, *rules.paths])
-    progress = None if args.no_progress else progress_for(sys.stderr, "图片")
-    try:
+    with batch_options(args) as batch:
         report = check_images(
-            paths,
-            rules,
-            role=args.role,
-            select=selection.select,
-            ignore=selection.ignore,
-            timeout=args.timeout or None,
-            progress=progress,
+            paths, rules, role=args.role, select=selection.select, ignore=selection.ignore, **batch
         )
-    finally:
-        if progress is not None:
-            progress.close()
     return emit_report(report, args)
