@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -40,9 +41,7 @@ def place_image(
     path = PurePosixPath(display)
     folders = [_fold(part) for part in path.parts[:-1]]
     stem = _fold(path.stem)
-    names = [(role, _fold(name)) for role, group in layout.items() for name in group]
-    # Longer names first: 白底图 before 白底, 3x4 before a bare prefix of it.
-    names.sort(key=lambda rn: -len(rn[1]))
+    names = _names(tuple((role, tuple(group)) for role, group in layout.items()))
     role = forced
     product_parts = path.parts[:-1]
     if role is None:
@@ -57,3 +56,11 @@ def place_image(
     slot = int(number.group(1)) if number and len(number.group(1)) <= 2 else None
     product = PurePosixPath(*product_parts).as_posix() if product_parts else "."
     return Placement(role, slot, product)
+
+
+@lru_cache(maxsize=8)
+def _names(layout: tuple[tuple[Any, tuple[str, ...]], ...]) -> list[tuple[Any, str]]:
+    """(role, folded name) pairs, longer names first: 白底图 before 白底, 3x4 before 3."""
+    names = [(role, _fold(name)) for role, group in layout for name in group]
+    names.sort(key=lambda rn: -len(rn[1]))
+    return names

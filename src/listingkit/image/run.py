@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +24,7 @@ from listingkit.findings import Finding, Location, Report
 from listingkit.image.background import BackgroundFacts, measure_background
 from listingkit.image.checks import ImageSet, ImageSubject, needs_white_background
 from listingkit.image.probe import EXTENSION_FORMATS, ImageFacts, ProbeError, probe_image
-from listingkit.image.roles import place_image
+from listingkit.image.roles import Placement, place_image
 from listingkit.registry import Selection
 from listingkit.ruleset.loader import Rules
 from listingkit.subjects import walk_files
@@ -85,9 +85,13 @@ class ImageChecker:
                 raise InputError(f"[images.watermark] template：{exc}") from None
         self._slots: dict[tuple[str, str], list[int | None]] = defaultdict(list)
 
-    def task(self, path: Path, display: str) -> Task:
+    def place(self, display: str) -> Placement:
+        """The role, slot and product of the image named ``display``."""
+        return place_image(display, self.rules.model.images.layout, self.role)
+
+    def task(self, path: Path, display: str, placement: Placement | None = None) -> Task:
         """What must be read of one file: its header, and its pixels if it must be white."""
-        placement = place_image(display, self.rules.model.images.layout, self.role)
+        placement = placement or self.place(display)
         images = self.rules.model.images
         white = self._white and needs_white_background(self.rules, placement.role, placement.slot)
         mark = images.watermark
@@ -101,11 +105,17 @@ class ImageChecker:
             self.timeout,
         )
 
-    def check(self, path: Path, display: str, read: Read | None = None) -> list[Finding]:
+    def check(
+        self,
+        path: Path,
+        display: str,
+        read: Read | None = None,
+        placement: Placement | None = None,
+    ) -> list[Finding]:
         """Findings of one image file (``read``: what was read of it, when already done)."""
         where = Location(display)
-        placement = place_image(display, self.rules.model.images.layout, self.role)
-        read = read if read is not None else perform(self.task(path, display))
+        placement = placement or self.place(display)
+        read = read if read is not None else perform(self.task(path, display, placement))
         if isinstance(read.facts, ImageError):
             return run_checks(self._errors, read.facts, where, self.rules)
         if placement.role is not None:
@@ -152,10 +162,16 @@ def check_images(
         for path, display in walk_files(given)
         if os.fspath(path) in given or is_image_name(display)
     ]
-    reads = perform_all([checker.task(path, display) for path, display in files], progress)
+    placements = [checker.place(display) for _, display in files]
+    tasks = [
+        checker.task(path, display, placement)
+        for (path, display), placement in zip(files, placements, strict=True)
+    ]
     findings: list[Finding] = []
-    for (path, display), read in zip(files, reads, strict=True):
-        findings += checker.check(path, display, read)
+    # Each file is checked as its read comes back, while the workers read the next.
+    reads = read_all(tasks, progress)
+    for (path, display), placement, read in zip(files, placements, reads, strict=True):
+        findings += checker.check(path, display, read, placement)
     findings += checker.finish()
     return Report(rules.platform, findings, [display for _, display in files])
 
@@ -214,6 +230,11 @@ def _watermark(template: str) -> Watermark:
 
 def perform_all(tasks: list[Task], progress: Progress | None = None) -> list[Read]:
     """Every file read, in order; a large batch (or much decoding) on as many processes as cores."""
+    return list(read_all(tasks, progress))
+
+
+def read_all(tasks: list[Task], progress: Progress | None = None) -> Iterator[Read]:
+    """Each file read, in order, as soon as it is; on as many processes as cores when worth it."""
     workers = os.cpu_count() or 1
     decoding = sum(1 for t in tasks if t.white_level is not None or t.watermark is not None)
     searching = sum(1 for t in tasks if t.watermark is not None)
@@ -223,18 +244,17 @@ def perform_all(tasks: list[Task], progress: Progress | None = None) -> list[Rea
         and searching < PARALLEL_MIN_SEARCHES
     )
     if workers < 2 or small:
-        return _collect(map(perform, tasks), len(tasks), progress)
+        yield from _counted(map(perform, tasks), len(tasks), progress)
+        return
     # Small chunks when pixels are decoded, so the progress bar moves and the two
     # processes finish together; large ones when only headers are read.
     chunk = max(4 if decoding else 16, len(tasks) // (workers * (32 if decoding else 8)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return _collect(pool.map(perform, tasks, chunksize=chunk), len(tasks), progress)
+        yield from _counted(pool.map(perform, tasks, chunksize=chunk), len(tasks), progress)
 
 
-def _collect(reads: Iterable[Read], total: int, progress: Progress | None) -> list[Read]:
-    done: list[Read] = []
-    for read in reads:
-        done.append(read)
+def _counted(reads: Iterable[Read], total: int, progress: Progress | None) -> Iterator[Read]:
+    for done, read in enumerate(reads, 1):
         if progress is not None:
-            progress(len(done), total)
-    return done
+            progress(done, total)
+        yield read
