@@ -9,6 +9,7 @@ The names are the rule file's ``[images.layout]``; ``--role`` overrides all.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,11 +17,9 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
-import regex
-
 __all__ = ["Placement", "place_image"]
 
-_NUMBER = regex.compile(r"(\d+)(?!.*\d)")
+_NUMBER = re.compile(r"(\d+)(?!.*\d)")
 
 
 @dataclass(frozen=True, slots=True)
