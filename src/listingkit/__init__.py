@@ -4,11 +4,12 @@ Titles, main and detail images, SKU photo names and listing slots, checked
 against one rule file per platform (``rules/<platform>.toml``). Import what a
 store script needs from here::
 
-    from listingkit import load_rules, lint_title, compose_titles, TitleParams
+    from listingkit import load_rules, lint_title, compose_titles, TitleParams, check_images
 
     rules = load_rules("taobao")
     findings = lint_title("全网最佳纯棉短袖T恤", rules)
     candidates = compose_titles(TitleParams(product=("连衣裙",)), rules)
+    report = check_images(["商品A/"], rules)
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from listingkit.ruleset import (
 from listingkit.status import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
+    from listingkit.image.probe import ImageFacts, ProbeError, probe_image
+    from listingkit.image.run import check_images
+    from listingkit.image.watermark import Watermark, WatermarkMatch
     from listingkit.sheets import read_keywords, read_sheet
     from listingkit.text.width import measure
     from listingkit.title.compose import (
@@ -42,9 +46,15 @@ if TYPE_CHECKING:
     )
     from listingkit.title.lint import TitleInput, lint_title, lint_titles
 
-# Title and sheet work is imported on first use, so `import listingkit` stays
-# quick for an image or rules run (STYLE: lazy where it pays).
+# Title, sheet and image work is imported on first use, so `import listingkit`
+# stays quick and an image run never loads jieba (STYLE: lazy where it pays).
 _LAZY = {
+    "ImageFacts": "listingkit.image.probe",
+    "ProbeError": "listingkit.image.probe",
+    "probe_image": "listingkit.image.probe",
+    "check_images": "listingkit.image.run",
+    "Watermark": "listingkit.image.watermark",
+    "WatermarkMatch": "listingkit.image.watermark",
     "TitleCandidate": "listingkit.title.compose",
     "TitleComposer": "listingkit.title.compose",
     "TitleParams": "listingkit.title.compose",
@@ -72,10 +82,12 @@ __all__ = [
     "FactInfo",
     "Finding",
     "Hit",
+    "ImageFacts",
     "InputError",
     "ListingkitError",
     "Location",
     "PlatformRules",
+    "ProbeError",
     "Report",
     "RuleFileError",
     "RuleProblem",
@@ -86,14 +98,18 @@ __all__ = [
     "TitleInput",
     "TitleParams",
     "UsageError",
+    "Watermark",
+    "WatermarkMatch",
     "__version__",
     "check_files",
+    "check_images",
     "compose_titles",
     "find_store_file",
     "lint_title",
     "lint_titles",
     "load_rules",
     "measure",
+    "probe_image",
     "read_keywords",
     "read_sheet",
     "resolve_rules",
