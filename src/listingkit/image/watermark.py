@@ -355,14 +355,19 @@ class Watermark:
         luma = pixels[..., :3] @ np.array([0.299, 0.587, 0.114], np.float32)
         return luma * alpha, alpha
 
-    def _template(self, width: int) -> _Template:
-        cached = self._templates.get(width)
-        if cached is not None:
-            return cached
+    def _over_black_and_white(self, width: int) -> tuple[Array, Array]:
+        """The logo's luminance at ``width`` px laid over black and over white, with a margin."""
         premultiplied, alpha = self._resized(width)
         m = _TEMPLATE_MARGIN
         over_black = np.pad(premultiplied, m)
         over_white = np.pad(premultiplied + (1 - alpha) * np.float32(255), m, constant_values=255)
+        return over_black, over_white
+
+    def _template(self, width: int) -> _Template:
+        cached = self._templates.get(width)
+        if cached is not None:
+            return cached
+        over_black, over_white = self._over_black_and_white(width)
         field, energy = _orientation(over_black, over_white)
         mask = _dilate(energy > 0.05 * float(energy.max())).astype(np.float32)
         field *= mask
@@ -370,7 +375,8 @@ class Watermark:
         # (stripes, a long edge) then correlates to nothing.
         field -= mask * (field.sum(axis=(1, 2), keepdims=True) / max(float(mask.sum()), 1.0))
         norm = float(np.sqrt((field * field).sum()))
-        template = _Template(field, mask, max(norm, 1e-6), alpha.shape[1], alpha.shape[0])
+        logo_h, logo_w = (side - 2 * _TEMPLATE_MARGIN for side in over_black.shape)
+        template = _Template(field, mask, max(norm, 1e-6), logo_w, logo_h)
         self._templates[width] = template
         return template
 
@@ -526,10 +532,7 @@ class Watermark:
         cached = self._gradient_templates.get(width)
         if cached is not None:
             return cached
-        premultiplied, alpha = self._resized(width)
-        m = _TEMPLATE_MARGIN
-        over_black = np.pad(premultiplied, m)
-        over_white = np.pad(premultiplied + (1 - alpha) * np.float32(255), m, constant_values=255)
+        over_black, over_white = self._over_black_and_white(width)
         b = np.stack(_gradients(over_black))
         w = np.stack(_gradients(over_white))
         energy = (b * b + w * w).sum(axis=0)
