@@ -7,8 +7,12 @@ finding and the batch goes on. These are for what makes the run impossible::
      ├── RuleFileError           one or more problems in a rule file (CONF0xx)
      ├── UsageError              bad command-line arguments or options
      ├── InputError              a path that does not exist, an unreadable input
-     └── SheetError              a sheet that cannot be used at all (wrong format,
-                                 empty, no product-word column); names file and sheet
+     │    └── SheetError         a sheet that cannot be used at all (wrong format,
+     │                           empty, no product-word column); names file and sheet
+     ├── OutputError             an output that must not or cannot be written (a
+     │                           device, someone else's file, a full disk)
+     └── ArgumentError           a Python API call with arguments of the wrong kind
+                                 (also a TypeError or ValueError, as Python expects)
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "ArgumentError",
     "InputError",
     "ListingkitError",
+    "OutputError",
     "RuleFileError",
     "RuleProblem",
     "SheetError",
@@ -40,6 +46,15 @@ class InputError(ListingkitError):
 
 class SheetError(InputError):
     """A parameter or keyword sheet that cannot be read as a whole."""
+
+
+class OutputError(ListingkitError):
+    """An output file that must not be written (a device, an input, someone else's
+    file without ``--force``) or could not be (disk full, read-only, permission)."""
+
+
+class ArgumentError(ListingkitError, TypeError, ValueError):
+    """A library function called with an argument it cannot use; says which and why."""
 
 
 @dataclass(frozen=True, slots=True)
