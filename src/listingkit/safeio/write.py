@@ -26,7 +26,7 @@ import stat
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Literal, overload
+from typing import IO, Literal, cast, overload
 
 from listingkit.errors import OutputError
 from listingkit.printable import show_path
@@ -210,7 +210,8 @@ def atomic_output(
     was; an operating-system error becomes :class:`OutputError` naming the
     target and the reason (disk full, read-only, permission).
     """
-    return _atomic(target, binary, inputs, force, ours, option)
+    manager = _atomic(target, binary, inputs, force, ours, option)
+    return cast("contextlib.AbstractContextManager[IO[str]]", manager)
 
 
 @contextlib.contextmanager
