@@ -12,11 +12,18 @@ from __future__ import annotations
 import os
 import re
 
-__all__ = ["CONTROL", "printable", "show_path"]
+__all__ = ["CONTROL", "SURROGATE", "printable", "show_path", "without_surrogates"]
 
 #: C0 controls, DEL, C1 controls (NEL, CSI …), the line and paragraph separators,
-#: and the lone surrogates that stand for undecodable bytes of a file name.
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+#: the bidirectional embeddings, overrides and isolates (they reorder what the
+#: reader sees), U+FFFE and U+FFFF (not characters; XML forbids them), and the
+#: lone surrogates that stand for undecodable bytes of a file name.
+CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
+)
+
+#: Lone surrogates only: what UTF-8 cannot encode at all.
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -37,6 +44,15 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     if keep_newlines:
         return "\n".join(CONTROL.sub(_escape, line) for line in text.split("\n"))
     return CONTROL.sub(_escape, text)
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with only the undecodable bytes of a name escaped (``\\xff``), all else kept.
+
+    For formats that escape control characters themselves (JSON) but must stay
+    valid UTF-8.
+    """
+    return SURROGATE.sub(_escape, text)
 
 
 def show_path(path: str | os.PathLike[str]) -> str:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from listingkit.text.segment import get_segmenter
+from listingkit.text.segment import get_segmenter, protected_spans
 
 TITLES = [
     "夏季新款纯棉短袖T恤男宽松圆领半袖上衣",
@@ -83,3 +88,71 @@ def test_rjieba_agrees_on_every_word_of_the_shipped_dictionary():
 
 def texts_of(segmenter, text):
     return [token.text for token in segmenter.tokenize(text)]
+
+
+# The pattern the scan in protected_spans replaced: same spans, but quadratic in
+# a long run of letters. Kept here as the reference the scan must agree with.
+_OLD_CODE = r"[A-Za-z0-9]+(?:[-_./+][A-Za-z0-9]+)+"
+
+
+def reference_spans(text, protect=()):
+    words = sorted(set(protect), key=len, reverse=True)
+    alternatives = [regex.escape(w) for w in words if w] + [_OLD_CODE]
+    pattern = regex.compile("|".join(alternatives), regex.IGNORECASE)
+    return [match.span() for match in pattern.finditer(text)]
+
+
+def _case_titles():
+    titles = list(TITLES)
+    for path in sorted((Path(__file__).parent.parent / "cases" / "title").glob("*.toml")):
+        titles += [case["title"] for case in tomllib.loads(path.read_text("utf-8"))["case"]
+                   if "title" in case]  # fmt: skip
+    return titles
+
+
+@pytest.mark.parametrize("title", _case_titles())
+def test_spans_unchanged_on_every_case_title(title):
+    protect = ["华为", "嘉实多", "Nike", "ab"]
+    assert list(protected_spans(title, protect)) == reference_spans(title, protect)
+
+
+@pytest.mark.parametrize(
+    ("title", "spans"),
+    [
+        ("机油5W-30全合成", [(2, 7)]),
+        ("BZ-YQ1722遮阳伞", [(0, 9)]),
+        ("NikeAB-12", [(0, 4), (4, 9)]),  # a brand, then a model number inside the same run
+        ("AB-12", [(0, 5)]),
+        ("a-", []),
+        ("-a-b-", [(1, 4)]),
+        ("x--y", []),  # two joiners in a row do not join
+    ],
+)
+def test_model_number_spans(title, spans):
+    assert list(protected_spans(title, ["Nike"])) == spans
+
+
+_ALPHABET = "aZ09K-_./+ 中裙\u212a"  # \u212a KELVIN SIGN: see test_kelvin_sign below
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet=_ALPHABET.replace("\u212a", ""), max_size=24),
+    protect=st.lists(st.text(alphabet=_ALPHABET, max_size=4), max_size=4),
+)
+def test_spans_agree_with_the_old_pattern(text, protect):
+    assert list(protected_spans(text, protect)) == reference_spans(text, protect)
+
+
+def test_kelvin_sign_is_not_a_letter_of_a_model_number():
+    # The old pattern matched case-insensitively, so the Kelvin sign (which folds
+    # to "k") counted as a letter; a model number is ASCII only.
+    assert list(protected_spans("\u212a-1")) == []
+    assert list(protected_spans("k-1")) == [(0, 3)]
+
+
+def test_a_long_run_of_letters_is_one_pass():
+    # 200,000 letters took the old pattern many minutes; any linear scan is instant.
+    text = "a" * 200_000 + "-1"
+    assert list(protected_spans(text)) == [(0, len(text))]
+    assert list(protected_spans("a-" * 50_000, ["a"]))[:2] == [(0, 1), (2, 3)]

@@ -1,6 +1,10 @@
 """GitHub Actions workflow commands: each finding becomes an annotation on its file.
 
 See https://docs.github.com/actions/reference/workflow-commands-for-github-actions.
+The report is escaped first (:func:`~listingkit.output.safe.for_display`), then
+each value as the runner reads it, so no file name or message can end a command
+early or start a line of its own: every line written starts with ``::`` only
+where a command is meant.
 """
 
 from __future__ import annotations
@@ -8,6 +12,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from listingkit.findings import Finding, Report, Severity
+from listingkit.output.safe import for_display
 from listingkit.output.text import summary, where, with_hint
 
 __all__ = ["escape_data", "escape_property", "render"]
@@ -38,6 +43,7 @@ def _annotation(finding: Finding) -> str:
 
 def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     """Write one collapsible group of annotations per file, then the summary line."""
+    report = for_display(report)
     for path, findings in report.by_path().items():
         stream.write(f"::group::{escape_data(path)}\n")
         for finding in findings:

@@ -1,7 +1,9 @@
 """JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure).
 
 Each subject is a test case; a warning or an error fails it, and info findings
-are kept as its output so nothing is lost.
+are kept as its output so nothing is lost. The report is escaped first
+(:func:`~listingkit.output.safe.for_display`): ElementTree writes characters
+XML 1.0 forbids (ESC, U+FFFF) without complaint, and the document would not parse.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from listingkit.findings import Finding, Report, Severity
+from listingkit.output.safe import for_display
 from listingkit.output.text import where, with_hint
 
 __all__ = ["render", "to_xml"]
@@ -49,6 +52,7 @@ def _testcase(name: str, findings: list[Finding]) -> ET.Element:
 
 def to_xml(report: Report) -> ET.Element:
     """The ``<testsuites>`` element; test cases sorted by subject, no timestamps."""
+    report = for_display(report)
     groups = report.by_path()
     names = sorted(set(report.subjects) | set(groups))
     cases = [_testcase(name, groups.get(name, [])) for name in names]

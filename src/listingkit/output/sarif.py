@@ -6,13 +6,13 @@ finding, so a viewer can show the check's documentation next to a result.
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from listingkit import __version__
 from listingkit.codes import CODES
 from listingkit.findings import Finding, Location, Report, Severity
+from listingkit.output.safe import json_text, uri_bytes
 from listingkit.output.text import with_hint
 from listingkit.registry import CheckSpec, describe
 
@@ -47,8 +47,9 @@ def _rule(code: str) -> dict[str, Any]:
 
 def _uri(path: str) -> str:
     # SARIF requires an RFC 3986 URI reference: GitHub rejects a raw non-ASCII
-    # path, and a space, "#" or "%" in a name would change its meaning.
-    return quote(path, safe="/")
+    # path, and a space, "#" or "%" in a name would change its meaning. A name
+    # that is not UTF-8 is percent-encoded as the bytes it has on disk (%FF).
+    return quote(uri_bytes(path), safe="/")
 
 
 def _location(location: Location) -> dict[str, Any]:
@@ -117,4 +118,4 @@ def to_sarif(report: Report) -> dict[str, Any]:
 
 def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     """Write the report as a SARIF log."""
-    stream.write(json.dumps(to_sarif(report), ensure_ascii=False, indent=2) + "\n")
+    stream.write(json_text(to_sarif(report)) + "\n")

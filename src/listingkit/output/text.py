@@ -2,6 +2,8 @@
 
 ``where``, ``with_hint`` and ``summary`` are also used by the other formats,
 so an operator reads the same words for a place, a fix and a total everywhere.
+The report is escaped first (:func:`~listingkit.output.safe.for_display`): the
+only control characters written are the colour codes added here.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from listingkit.findings import Finding, Location, Report, Severity
+from listingkit.output.safe import for_display
 
 __all__ = ["render", "summary", "where", "with_hint"]
 
@@ -79,6 +82,7 @@ def summary(report: Report) -> str:
 
 def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
     """Write the findings grouped per file, then the summary line."""
+    report = for_display(report)
     for path, findings in report.by_path().items():
         stream.write(_paint(path, _BOLD, color) + "\n")
         for finding in findings:

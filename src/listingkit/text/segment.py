@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,12 +23,24 @@ import regex
 from listingkit.errors import UsageError
 from listingkit.ruleset.builtin import rules_dir
 
-__all__ = ["SEGMENTERS", "Segmenter", "Token", "get_segmenter", "user_dictionary"]
+__all__ = [
+    "SEGMENTERS",
+    "Segmenter",
+    "Token",
+    "get_segmenter",
+    "protected_spans",
+    "user_dictionary",
+]
 
 SEGMENTERS = ("jieba", "rjieba")
 
-# Letters and digits joined by - _ . / + : a model number, 货号 or size code.
-_CODE = r"[A-Za-z0-9]+(?:[-_./+][A-Za-z0-9]+)+"
+# A model number, 货号 or size code is runs of ASCII letters and digits joined by
+# single - _ . / + characters (5W-30, BZ-YQ1722). It is found by a scan, not by
+# a pattern such as [A-Za-z0-9]+(?:[-_./+][A-Za-z0-9]+)+: tried at every
+# position of a long run of letters, that pattern takes time quadratic in the
+# run (80,000 letters: about a minute).
+_ALNUM_RUN = regex.compile(r"[A-Za-z0-9]+")
+_JOINERS = frozenset("-_./+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +113,10 @@ class Segmenter:
         """Tokens of ``text``; model numbers and the ``protect`` words stay whole."""
         tokens: list[Token] = []
         position = 0
-        for match in _protected_pattern(
-            tuple(sorted(set(protect), key=len, reverse=True))
-        ).finditer(text):
-            tokens += self._cut(text[position : match.start()], position)
-            tokens.append(Token(match.group(), match.start(), match.end()))
-            position = match.end()
+        for start, end in protected_spans(text, protect):
+            tokens += self._cut(text[position:start], position)
+            tokens.append(Token(text[start:end], start, end))
+            position = end
         tokens += self._cut(text[position:], position)
         return tokens
 
@@ -120,9 +130,75 @@ class Segmenter:
 
 
 @cache
-def _protected_pattern(words: tuple[str, ...]) -> regex.Pattern[str]:
-    alternatives = [regex.escape(w) for w in words if w] + [_CODE]
-    return regex.compile("|".join(alternatives), regex.IGNORECASE)
+def _word_pattern(words: frozenset[str]) -> regex.Pattern[str] | None:
+    """The protected words, longest first (the first alternative that matches wins)."""
+    ordered = sorted((w for w in words if w), key=lambda w: (-len(w), w))
+    if not ordered:
+        return None
+    return regex.compile("|".join(regex.escape(w) for w in ordered), regex.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Code:
+    """A run of letters and digits that begins a model number, and where that number ends."""
+
+    start: int
+    end: int  # end of the run: a number may start anywhere inside it
+    reach: int  # end of the model number
+
+
+def _codes(text: str) -> list[_Code]:
+    """Every run from which a model number reaches on, in one pass from the right.
+
+    A run joined to the next run by one joiner belongs to the same model number,
+    which ends where the last joined run ends; the last run of such a chain (or a
+    lone run) begins no model number, since at least one joiner is required.
+    """
+    runs = [match.span() for match in _ALNUM_RUN.finditer(text)]
+    codes: list[_Code] = []
+    reach = -1
+    for index in range(len(runs) - 1, -1, -1):
+        start, end = runs[index]
+        following = runs[index + 1] if index + 1 < len(runs) else None
+        joined = following is not None and following[0] == end + 1 and text[end] in _JOINERS
+        if joined:
+            codes.append(_Code(start, end, reach))
+        else:
+            reach = end
+    codes.reverse()
+    return codes
+
+
+def protected_spans(text: str, protect: Iterable[str] = ()) -> Iterator[tuple[int, int]]:
+    """Spans of ``text`` kept whole: the ``protect`` words (any case) and model numbers.
+
+    Leftmost first; where a word and a model number start at the same place the
+    word wins, and nothing overlaps. Linear in the length of ``text``: each
+    search for a word resumes where the last one stopped, unless a model number
+    has already covered the word it found.
+    """
+    pattern = _word_pattern(frozenset(protect))
+    codes = _codes(text)
+    next_code = 0
+    word: regex.Match[str] | None = None
+    words_left = pattern is not None
+    position = 0
+    while True:
+        while next_code < len(codes) and codes[next_code].end <= position:
+            next_code += 1
+        if pattern is not None and words_left and (word is None or word.start() < position):
+            word = pattern.search(text, position)
+            words_left = word is not None
+        code = codes[next_code] if next_code < len(codes) else None
+        code_start = max(code.start, position) if code is not None else len(text)
+        if word is not None and word.start() <= code_start:
+            start, end = word.span()
+        elif code is not None:
+            start, end = code_start, code.reach
+        else:
+            return
+        yield start, end
+        position = end
 
 
 _LOCK = threading.Lock()

@@ -13,13 +13,14 @@ import regex
 from listingkit.findings import Hit, Severity
 from listingkit.registry import check
 from listingkit.ruleset.loader import Rules
-from listingkit.text.chars import CHAR_CLASSES, find_class
-from listingkit.text.width import describe_weights
+from listingkit.text.chars import CHAR_CLASSES, char_codes, find_class
+from listingkit.text.width import describe_weights, units_of
 from listingkit.text.wordlist import normal_form
 from listingkit.title.repeat import find_repeats
 from listingkit.title.subject import RowSubject, TitleSubject
 
 __all__ = [
+    "MAX_TITLE_CHARS",
     "bad_spacing",
     "banned_word",
     "emoji_in_title",
@@ -34,8 +35,27 @@ __all__ = [
 ]
 
 
+#: Text longer than this is not checked as a title: no platform takes a title
+#: a tenth as long, and checks such as segmentation and repeated words would
+#: spend seconds on a paragraph read as one line.
+MAX_TITLE_CHARS = 1000
+
+
 def _position(index: int) -> str:
     return f"第 {index + 1} 个字"
+
+
+def _beyond_cap(subject: TitleSubject) -> Hit:
+    text = subject.text
+    units = units_of(text, subject.context.weights)
+    return Hit(
+        f"标题有 {len(text)} 个字（{units} 个字符单位），超过 listingkit 按标题检查的上限"
+        f" {MAX_TITLE_CHARS} 个字；其余标题检查没有运行",
+        hint="这不像一个标题：检查文件是否每行一个标题、表格的标题列是否选对，改好后再检查",
+        source=f"listingkit：超过 {MAX_TITLE_CHARS} 个字的文字不按标题检查",
+        span=(MAX_TITLE_CHARS, len(text)),
+        data={"actual": len(text), "limit": MAX_TITLE_CHARS, "unit": "字"},
+    )
 
 
 @check(
@@ -47,14 +67,20 @@ def title_too_long(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     ## 检查什么
     按规则文件的计数方式（淘宝：汉字计 2、字母数字计 1）计算标题长度，
     超过 `title.max_units` 即报告，并指出从哪个字开始超出。
+    超过 1,000 个字的文字（不论平台）不像标题，多半是整段文字或读错了列：只报告这一条，
+    其余标题检查（分词、重复词、极限词等）不再对它运行。
 
     ## 为什么
     发布页不允许超长标题；用接口或表格批量发布时，超出部分会被截掉，截掉的往往是后面的属性词。
+    一段误当作标题的长文字不该让整个检查慢下来。
 
     ## 示例
     Okay: 夏季纯棉短袖T恤男宽松圆领
     TITLE001: 夏季新款纯棉短袖T恤男士宽松圆领半袖上衣潮流百搭学生休闲打底衫韩版
     """
+    if len(subject.text) > MAX_TITLE_CHARS:
+        yield _beyond_cap(subject)
+        return
     limit = rules.model.title.max_units
     measured = subject.measure
     if limit is None or measured.units <= limit:
@@ -103,8 +129,9 @@ def forbidden_character(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     r"""标题含平台禁止或会改写的字符。
 
     ## 检查什么
-    `title.forbid` 列出的字符类：制表符、换行符（淘宝会换成空格）、半角尖括号 `< >`、
-    零宽字符、全角空格。emoji 由 TITLE005 检查。
+    `title.forbid` 列出的字符类：制表符、换行符（淘宝会换成空格；含 CR、NEL、U+2028）、
+    半角尖括号 `< >`、零宽字符、全角空格。emoji 由 TITLE005 检查，
+    规则文件没有禁止的控制字符由 TITLE004 报告。
 
     ## 为什么
     这些字符会被平台拒绝或悄悄改写，改写后标题长度和分词都会变化。
@@ -127,31 +154,41 @@ def forbidden_character(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
             )
 
 
+# Reported by TITLE004 unless the rule file forbids the class (then TITLE003 reports it).
+_INVISIBLE = ("zero_width", "control", "tab", "newline")
+
+
 @check("TITLE004", "invisible-character", subject="title", severity=Severity.WARNING)
 def invisible_character(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
-    r"""标题里有看不见的字符（零宽空格、方向控制符等）。
+    r"""标题里有看不见的字符（零宽空格、方向控制符、控制字符等）。
 
     ## 检查什么
-    Unicode 格式字符（Cf 类），例如从网页或聊天软件复制时带进来的零宽空格 U+200B。
-    规则文件已禁止 `zero_width` 时由 TITLE003 报告，这里不重复。
+    Unicode 格式字符（Cf 类），例如从网页或聊天软件复制时带进来的零宽空格 U+200B；
+    控制字符：C0（ESC、BEL 等，也包括制表符和换行符）、DEL 和 C1（NEL、CSI 等）。
+    规则文件已禁止的字符类（如淘宝的制表符、换行符）由 TITLE003 报告，这里不重复。
 
     ## 为什么
-    看不见的字符占长度、打断搜索词，还会让极限词检查漏掉被隔开的词。
+    看不见的字符占长度、打断搜索词，还会让极限词检查漏掉被隔开的词；
+    控制字符在终端、日志和表格里会改写显示的内容，平台也可能拒绝整个标题。
 
     ## 示例
     Okay: 夏季纯棉短袖T恤男宽松圆领
     TITLE004: 夏季纯棉\u200b短袖T恤
+    TITLE004: 夏季纯棉\u001b短袖T恤
     """
-    if "zero_width" in (rules.model.title.forbid or ()):
-        return
-    for run in find_class("zero_width", subject.text):
-        codes = " ".join(f"U+{ord(c):04X}" for c in run.text)
-        yield Hit(
-            f"{_position(run.start)}有看不见的字符 {codes}",
-            hint="删除它；从网页复制的标题先粘贴到纯文本编辑器里再复制",
-            span=(run.start, run.end),
-            data={"actual": codes},
-        )
+    forbidden = set(rules.model.title.forbid or ())
+    for name in _INVISIBLE:
+        if name in forbidden:
+            continue
+        for run in find_class(name, subject.text):
+            codes = char_codes(run.text)
+            if name == "zero_width":
+                message = f"{_position(run.start)}有看不见的字符 {codes}"
+                hint = "删除它；从网页复制的标题先粘贴到纯文本编辑器里再复制"
+            else:
+                message = f"{_position(run.start)}是{CHAR_CLASSES[name]} {codes}，看不见却占长度"
+                hint = "删除它，词与词之间需要分隔时用一个半角空格"
+            yield Hit(message, hint=hint, span=(run.start, run.end), data={"actual": codes})
 
 
 @check("TITLE005", "emoji-in-title", subject="title", keys=("title.forbid",))

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from listingkit.arguments import code_list, each_of, kind_of, rules_argument, word_tuple
 from listingkit.engine import active_checks, run_checks
+from listingkit.errors import ArgumentError
 from listingkit.findings import Finding, Location, Report
 from listingkit.registry import Selection
 from listingkit.ruleset.loader import Rules
+from listingkit.title.checks import MAX_TITLE_CHARS, title_too_long
 from listingkit.title.context import TitleContext
 from listingkit.title.subject import TitleSubject
 
@@ -28,7 +31,11 @@ class TitleInput:
 
 
 class TitleLinter:
-    """Runs the selected title checks for one set of rules; reuse it for many titles."""
+    """Runs the selected title checks for one set of rules; reuse it for many titles.
+
+    A text longer than :data:`~listingkit.title.checks.MAX_TITLE_CHARS` gets only
+    the length check (TITLE001), so no check costs more than linear time on it.
+    """
 
     def __init__(
         self,
@@ -41,13 +48,16 @@ class TitleLinter:
         self.rules = rules
         self.context = TitleContext(rules, segmenter)
         self.checks = active_checks("title", rules, Selection(tuple(select), tuple(ignore)))
+        # Beyond the cap only the length check runs: it says why nothing else did.
+        self._beyond_cap = [spec for spec in self.checks if spec.func is title_too_long]
 
     def lint(self, item: TitleInput) -> list[Finding]:
         subject = TitleSubject(
             item.text, self.context, item.path, item.sheet, item.row, item.column, item.products
         )
         where = Location(item.path, item.sheet, item.row, item.column)
-        return sorted(run_checks(self.checks, subject, where, self.rules), key=Finding.sort_key)
+        checks = self.checks if len(item.text) <= MAX_TITLE_CHARS else self._beyond_cap
+        return sorted(run_checks(checks, subject, where, self.rules), key=Finding.sort_key)
 
 
 def lint_title(
@@ -64,9 +74,15 @@ def lint_title(
     >>> from listingkit import load_rules
     >>> [f.code for f in lint_title("全网最佳纯棉T恤", load_rules("taobao"))]
     ['TITLE010']
+
+    A single string for ``products``, ``select`` or ``ignore`` is one entry.
     """
+    if not isinstance(text, str):
+        raise ArgumentError(f"参数 text 应为标题文字（str），实际是 {kind_of(text)}")
+    rules, products = rules_argument(rules), word_tuple(products, "参数 products")
+    select, ignore = code_list(select, "select"), code_list(ignore, "ignore")
     linter = TitleLinter(rules, select=select, ignore=ignore, segmenter=segmenter)
-    return linter.lint(TitleInput(text, products=tuple(products)))
+    return linter.lint(TitleInput(text, products=products))
 
 
 def lint_titles(
@@ -78,6 +94,9 @@ def lint_titles(
     segmenter: str = "jieba",
 ) -> Report:
     """Check many titles; the report's subjects are ``path:row`` (or the path)."""
+    items = each_of(TitleInput, items, "items", "；检查一个标题请用 lint_title(text, rules)")
+    rules = rules_argument(rules)
+    select, ignore = code_list(select, "select"), code_list(ignore, "ignore")
     linter = TitleLinter(rules, select=select, ignore=ignore, segmenter=segmenter)
     subjects: list[str] = []
     findings: list[Finding] = []
