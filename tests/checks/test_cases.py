@@ -3,7 +3,8 @@
 A case gives ``files`` (made in a temporary folder and checked with
 ``check_files``), ``images`` (real image files, checked with ``check_images``),
 a ``title`` (checked with ``lint_title``) or a ``sheet`` (rows written to a CSV
-parameter sheet and composed); ``platform``
+parameter sheet and composed; with ``merge`` an .xlsx with those ranges merged; with
+``keywords`` a keyword sheet read beside it); ``platform``
 picks the shipped rules (default taobao), ``title_rules`` adds keys to the
 ``[title]`` table and ``checks`` to ``[checks]`` of a store file over it.
 """
@@ -123,6 +124,23 @@ def make_image(root: Path, spec: dict[str, Any]) -> None:
         path.write_bytes(data[: -spec["truncate"]])
 
 
+def write_workbook(path: Path, rows: list[list[str]], merged: list[str]) -> Path:
+    """An .xlsx of ``rows`` (empty strings left blank) with the ranges ``merged``."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            if value:
+                sheet.cell(row=number, column=column, value=value)
+    for cells in merged:
+        sheet.merge_cells(cells)
+    book.save(path)
+    return path
+
+
 def _codes(case: Case, tmp_path: Path) -> list[tuple[str, str]]:
     rules = load_rules(store_file(tmp_path, case.data))
     if "images" in case.data:
@@ -142,7 +160,17 @@ def _codes(case: Case, tmp_path: Path) -> list[tuple[str, str]]:
         path = tmp_path / "参数表.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle).writerows(case.data["sheet"])
+        if "merge" in case.data:  # merged ranges need a workbook: the same rows as .xlsx
+            path = write_workbook(tmp_path / "参数表.xlsx", case.data["sheet"], case.data["merge"])
         findings = compose_sheet(read_sheet(path), rules).report.findings
+        if "keywords" in case.data:
+            from listingkit.sheets import read_keywords
+            from listingkit.sheets.checks import sheet_findings
+
+            words = tmp_path / "关键词.csv"
+            with words.open("w", encoding="utf-8", newline="") as handle:
+                csv.writer(handle).writerows(case.data["keywords"])
+            findings += sheet_findings(read_keywords(words), rules)
     elif "title" in case.data:
         findings = lint_title(case.data["title"], rules, products=case.data.get("products", ()))
     else:

@@ -43,12 +43,30 @@ def test_undecodable_bytes_name_the_file_and_say_utf8(tmp_path: Path) -> None:
     assert str(path) in message and "UTF-8" in message
 
 
-def test_utf16_is_not_guessed(make_csv: MakeCsv) -> None:
-    # Excel's "Unicode 文本" is UTF-16; decoding it as GB18030 would be mojibake.
-    path = make_csv("a.csv", "产品词,品牌\n裙,某\n", encoding="utf-16")
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_read(make_csv: MakeCsv, encoding: str) -> None:
+    # Excel's "Unicode 文本" is UTF-16 with a BOM; the BOM says which byte order.
+    bom = {"utf-16-le": "\ufeff", "utf-16-be": "\ufeff"}.get(encoding, "")
+    path = make_csv("a.csv", bom + TEXT, encoding=encoding)
+    sheet = read_sheet(path)
+    assert sheet.headers == ["货号", "产品词", "品牌"]
+    assert [row.values for row in sheet.rows] == EXPECTED
+
+
+def test_utf16_without_a_byte_order_mark_is_not_guessed(make_csv: MakeCsv) -> None:
+    path = make_csv("a.csv", TEXT, encoding="utf-16-le")
     with pytest.raises(SheetError, match="UTF-8") as caught:
         read_sheet(path)
     assert str(path) in str(caught.value)
+
+
+def test_latin1_is_refused_not_read_as_mojibake(make_csv: MakeCsv) -> None:
+    # GB18030 would decode these bytes as "cr鑝e br鹟閑".
+    path = make_csv("甜品.csv", "name,note\ncrème brûlée,très bon\n", encoding="latin-1")
+    with pytest.raises(SheetError) as caught:
+        read_sheet(path)
+    message = str(caught.value)
+    assert str(path) in message and "UTF-8" in message and "鑝" not in message
 
 
 @pytest.mark.parametrize("delimiter", [",", "\t", ";"])

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from listingkit.cli.common import add_common_options, check_output, emit_report, selection_of
 from listingkit.cli.titles import parse_columns
-from listingkit.errors import InputError, SheetError, UsageError
+from listingkit.errors import SheetError, UsageError
 from listingkit.ruleset import resolve_rules
 
 if TYPE_CHECKING:
+    from listingkit.sheets import Sheet
     from listingkit.title.lint import TitleInput
 
 __all__ = ["add_parser", "title_inputs"]
@@ -36,30 +37,26 @@ def add_parser(commands: Any) -> None:
 
 
 def _from_text_file(path: Path) -> Iterator[TitleInput]:
+    from listingkit.safeio import MAX_TEXT_FILE_BYTES, decode_text, read_input, show_path
     from listingkit.title.lint import TitleInput
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}：无法读取（{exc.strerror}）") from None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(f"{path}：既不是 UTF-8 也不是 GB18030 编码；请另存为 UTF-8")
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Regular files only, bounded: a pipe or a link to /dev/zero is refused unread.
+    data = read_input(path, what="标题文件", limit=MAX_TEXT_FILE_BYTES)
+    text = decode_text(data, shown=show_path(path), what="标题文件")
+    # Lines end at \n (and \r\n) only, as editors number them; a form feed, NEL or
+    # U+2028 inside a title stays in it, for the title checks to report.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if line.strip():
             yield TitleInput(line, path.as_posix(), row=number)
 
 
-def _from_sheet(path: Path, columns: dict[str, str]) -> Iterator[TitleInput]:
+def _from_sheet(path: Path, columns: dict[str, str], sheets: list[Sheet]) -> Iterator[TitleInput]:
     from listingkit.sheets import PARAMETER_COLUMNS, find_columns, read_sheet, split_list
     from listingkit.title.lint import TitleInput
 
     sheet = read_sheet(path)
+    sheets.append(sheet)
     found = find_columns(sheet, PARAMETER_COLUMNS, columns)
     if "title" not in found:
         raise SheetError(
@@ -75,24 +72,29 @@ def _from_sheet(path: Path, columns: dict[str, str]) -> Iterator[TitleInput]:
 
 
 def title_inputs(
-    inputs: list[str], texts: list[str], columns: dict[str, str]
+    inputs: list[str],
+    texts: list[str],
+    columns: dict[str, str],
+    sheets: list[Sheet] | None = None,
 ) -> Iterator[TitleInput]:
-    """Every title the command line names, with its file and row."""
+    """Every title the command line names, with its file and row.
+
+    Each sheet read is appended to ``sheets``, for its own findings (SHEET0xx).
+    """
     from listingkit.title.lint import TitleInput
 
     for text in texts:
         yield TitleInput(text, "--text")
     for given in inputs:
         path = Path(given)
-        if not path.exists():
-            raise InputError(f"路径不存在：{given}；请检查拼写")
         if path.suffix.lower() in {".xlsx", ".xlsm", ".csv", ".xls"}:
-            yield from _from_sheet(path, columns)
+            yield from _from_sheet(path, columns, [] if sheets is None else sheets)
         else:
             yield from _from_text_file(path)
 
 
 def _lint_titles(args: argparse.Namespace) -> int:
+    from listingkit.sheets.checks import sheet_findings
     from listingkit.title.lint import lint_titles
 
     if not args.inputs and not args.text:
@@ -101,9 +103,20 @@ def _lint_titles(args: argparse.Namespace) -> int:
     start = Path(args.inputs[0]).parent if args.inputs else Path(".")
     rules = resolve_rules(args.platform, args.rules, start=start)
     inputs = [*args.inputs, *rules.paths]
-    check_output(args.output, inputs)
-    items = list(title_inputs(args.inputs, args.text, parse_columns(args.columns)))
+    check_output(args.output, inputs, force=args.force)
+    sheets: list[Sheet] = []
+    items = list(title_inputs(args.inputs, args.text, parse_columns(args.columns), sheets))
     report = lint_titles(
         items, rules, select=selection.select, ignore=selection.ignore, segmenter=args.segmenter
     )
+    for sheet in sheets:
+        report.extend(
+            sheet_findings(
+                sheet,
+                rules,
+                display=sheet.path.as_posix(),
+                select=selection.select,
+                ignore=selection.ignore,
+            )
+        )
     return emit_report(report, args, inputs)

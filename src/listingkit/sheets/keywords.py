@@ -12,7 +12,14 @@ from pathlib import Path
 
 from listingkit.errors import SheetError
 from listingkit.sheets.columns import KEYWORD_COLUMNS, find_columns
-from listingkit.sheets.model import Sheet, SheetProblem, SheetRow, name_list
+from listingkit.sheets.model import (
+    CellRange,
+    DuplicateHeader,
+    Sheet,
+    SheetProblem,
+    SheetRow,
+    name_list,
+)
 from listingkit.sheets.reader import read_sheet
 
 __all__ = ["KeywordStat", "KeywordTable", "parse_number", "read_keywords"]
@@ -55,6 +62,11 @@ class KeywordTable:
     stats: list[KeywordStat] = field(default_factory=list)
     problems: list[SheetProblem] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
+    #: What reading the sheet noticed, as on :class:`~listingkit.sheets.model.Sheet`.
+    header_row: int = 1
+    duplicate_headers: list[DuplicateHeader] = field(default_factory=list)
+    merged: list[CellRange] = field(default_factory=list)
+    more_merged: int = 0
 
 
 def parse_number(text: str) -> float | None:
@@ -100,7 +112,15 @@ def read_keywords(
             f"（第 {table.header_row} 行是表头，有：{name_list(table.headers)}）；"
             "请确认这是生意参谋导出的关键词表，或指定列名对应关系"
         )
-    result = KeywordTable(path=table.path, sheet=table.name, columns=columns)
+    result = KeywordTable(
+        path=table.path,
+        sheet=table.name,
+        columns=columns,
+        header_row=table.header_row,
+        duplicate_headers=table.duplicate_headers,
+        merged=table.merged,
+        more_merged=table.more_merged,
+    )
     first_row: dict[str, int] = {}
     for row in table.rows:
         stat = _read_row(table, columns, row, result.problems)

@@ -7,7 +7,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from listingkit.printable import printable, show_path
+
 __all__ = [
+    "CellRange",
+    "DuplicateHeader",
     "Sheet",
     "SheetProblem",
     "SheetRow",
@@ -32,6 +36,36 @@ class SheetRow:
         return self.values.get(header, default)
 
 
+@dataclass(frozen=True, slots=True)
+class CellRange:
+    """A rectangle of cells, 0-based and inclusive; shown as Excel shows it (``C3:C12``)."""
+
+    top: int
+    left: int
+    bottom: int
+    right: int
+
+    @property
+    def first(self) -> str:
+        """The top-left cell, the only one of a merged range that keeps a value."""
+        return f"{column_name(self.left)}{self.top + 1}"
+
+    def __str__(self) -> str:
+        last = f"{column_name(self.right)}{self.bottom + 1}"
+        return self.first if last == self.first else f"{self.first}:{last}"
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateHeader:
+    """Header cells that name the same column; only the first is read under that name.
+
+    ``cells`` are Excel references (``B1``, ``E1``), ``texts`` the headers as written.
+    """
+
+    cells: tuple[str, ...]
+    texts: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class Sheet:
     """A table read from one worksheet or CSV file, every cell already text.
@@ -48,6 +82,12 @@ class Sheet:
     header_row: int = 1
     # header -> Excel column letter; columns can be dropped, so position is not enough
     letters: dict[str, str] = field(default_factory=dict, repr=False)
+    #: Headers written twice (the later columns are read as "标题 (2)" …).
+    duplicate_headers: list[DuplicateHeader] = field(default_factory=list)
+    #: Merged ranges in the header or the data: only their first cell has a value.
+    merged: list[CellRange] = field(default_factory=list)
+    #: Merged ranges beyond those listed in ``merged``.
+    more_merged: int = 0
 
     def column_letter(self, header: str) -> str:
         """The column letter ("B") of a header, for messages such as "B 列"."""
@@ -87,8 +127,9 @@ def column_name(index: int) -> str:
 
 
 def where(path: Path | str, sheet: str | None = None) -> str:
-    """``参数表.xlsx（工作表“参数”）`` or just the path for a CSV file."""
-    return f"{path}（工作表“{sheet}”）" if sheet is not None else str(path)
+    """``参数表.xlsx（工作表“参数”）``, or the path alone for a CSV file; controls escaped."""
+    shown = show_path(path)
+    return f"{shown}（工作表“{printable(sheet)}”）" if sheet is not None else shown
 
 
 def name_list(names: Iterable[str]) -> str:

@@ -1,29 +1,43 @@
 """Read a worksheet (.xlsx/.xlsm via python-calamine) or a CSV file into a :class:`Sheet`.
 
-python-calamine is imported only when a workbook is read, so importing
-listingkit stays fast for runs that never touch a spreadsheet.
+The file is read once, through :func:`listingkit.safeio.read_input` (regular
+files only, bounded), and a workbook is checked by :mod:`listingkit.sheets.guard`
+before calamine sees it. python-calamine is imported only when a workbook is
+read, so importing listingkit stays fast for runs that never touch a spreadsheet.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import os
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from listingkit.errors import InputError, SheetError
-from listingkit.oserrors import os_reason
-from listingkit.sheets.model import Sheet, SheetRow, column_name, did_you_mean, name_list, where
+from listingkit.printable import printable, show_path
+from listingkit.safeio import MAX_SHEET_BYTES, MAX_TEXT_FILE_BYTES, decode_text, read_input
+from listingkit.sheets.columns import normalise_header
+from listingkit.sheets.guard import MAX_CELLS, inspect_package, scan_worksheet
+from listingkit.sheets.model import (
+    CellRange,
+    DuplicateHeader,
+    Sheet,
+    SheetRow,
+    column_name,
+    did_you_mean,
+    name_list,
+    where,
+)
 from listingkit.sheets.text import cell_text
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
 
-__all__ = ["WORKBOOK_SUFFIXES", "read_sheet", "sheet_from_grid"]
+__all__ = ["WORKBOOK_SUFFIXES", "Grid", "read_sheet", "sheet_from_grid"]
 
 #: Suffixes read with python-calamine.
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -38,7 +52,20 @@ _CSV_DELIMITERS = (",", "\t", ";")
 _SNIFF_CHARS = 64 * 1024
 _SNIFF_LINES = 10
 
-Grid = list[list[str]]
+
+@dataclass
+class Grid:
+    """Cell text as a reader found it.
+
+    ``rows`` holds (0-based row, cells) in order; the cells of every row start at
+    column ``first_column`` (0 is A), so a sheet whose data sits far down or far
+    right is not padded out to A1. ``merged`` lists the merged ranges.
+    """
+
+    rows: list[tuple[int, list[str]]]
+    first_column: int = 0
+    merged: Sequence[CellRange] = ()
+    more_merged: int = 0
 
 
 def read_sheet(
@@ -51,53 +78,59 @@ def read_sheet(
     the guess: the first non-empty row, passing over up to five one-cell title
     lines when a wider row follows.
 
-    Raises :class:`InputError` for a missing or unreadable path and
-    :class:`SheetError` for a file that cannot be used as a sheet.
+    Raises :class:`InputError` for a missing or unreadable path (a folder, a pipe,
+    a device) and :class:`SheetError` for a file that cannot be used as a sheet.
     """
     file = Path(path)
-    _check_exists(file)
+    shown = show_path(file)
     suffix = file.suffix.lower()
     if suffix == ".xls":
         raise SheetError(
-            f"不支持 .xls（Excel 97-2003）格式：{file}；请在 Excel 中另存为 .xlsx 或 .csv"
+            f"不支持 .xls（Excel 97-2003）格式：{shown}；请在 Excel 中另存为 .xlsx 或 .csv"
         )
     if suffix in WORKBOOK_SUFFIXES:
-        name, grid = _read_workbook(file, sheet)
+        data = read_input(file, what="表格", limit=MAX_SHEET_BYTES)
+        name, grid = _read_workbook(file, data, sheet)
     elif suffix == ".csv":
-        name, grid = None, _read_csv(file)
+        data = read_input(file, what="表格", limit=MAX_TEXT_FILE_BYTES)
+        name, grid = None, _read_csv(file, data)
     else:
         raise SheetError(
-            f"不支持的表格格式“{file.suffix or '（无扩展名）'}”：{file}；"
+            f"不支持的表格格式“{printable(file.suffix) or '（无扩展名）'}”：{shown}；"
             "请使用 .xlsx、.xlsm 或 .csv 文件"
         )
     return sheet_from_grid(file, name, grid, header_row=header_row)
 
 
-def _check_exists(file: Path) -> None:
-    if not file.exists():
-        raise InputError(f"文件不存在：{file}；请检查路径和文件名")
-    if file.is_dir():
-        raise InputError(f"{file} 是一个文件夹，不是表格文件；请给出 .xlsx 或 .csv 文件")
-
-
 # --- workbooks ------------------------------------------------------------------------------
 
 
-def _read_workbook(file: Path, wanted: str | None) -> tuple[str, Grid]:
+def _read_workbook(file: Path, data: bytes, wanted: str | None) -> tuple[str, Grid]:
+    shown = show_path(file)
+    if data.startswith(_OLE2_MAGIC):
+        raise SheetError(
+            f"{shown} 实际是 .xls（Excel 97-2003）格式或设置了打开密码，只是扩展名为"
+            f" {printable(file.suffix)}：请在 Excel 中取消密码并另存为 .xlsx"
+        )
+    package = inspect_package(data, shown)
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        with CalamineWorkbook.from_path(file) as book:
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
+            if list(book.sheet_names) != package.names:
+                raise SheetError(_broken_workbook(file, "工作表目录前后不一致"))
             name = _pick_sheet(book, file, wanted)
-            # skip_empty_area=False keeps row 1 / column A at index 0, so row numbers
-            # and column letters match Excel. (iter_rows() starts at row 1 but at
-            # the first used column, which would shift every letter.)
-            cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except OSError as exc:
-        raise InputError(f"无法读取 {file}：{os_reason(exc)}") from exc
+            scan = scan_worksheet(package, name, where(file, name))
+            sheet = book.get_sheet_by_name(name)
+            start = sheet.start
+            # skip_empty_area=True: rows from the first cell that holds a value,
+            # never a rectangle padded out to A1; ``start`` puts them back in place.
+            cells = sheet.to_python(skip_empty_area=True) if start is not None else []
     except CalamineError as exc:
-        raise SheetError(_broken_workbook(file, exc)) from exc
-    return name, [[cell_text(value) for value in row] for row in cells]
+        raise SheetError(_broken_workbook(file, printable(str(exc)))) from None
+    top, left = start if start is not None else (0, 0)
+    rows = [(top + index, [cell_text(value) for value in row]) for index, row in enumerate(cells)]
+    return name, Grid(rows, left, scan.merged, scan.more_merged)
 
 
 def _pick_sheet(book: CalamineWorkbook, file: Path, wanted: str | None) -> str:
@@ -112,7 +145,7 @@ def _pick_sheet(book: CalamineWorkbook, file: Path, wanted: str | None) -> str:
                 return meta.name
         if names:
             return names[0]
-        raise SheetError(f"{file} 里没有工作表；请用 Excel 打开检查后重新保存")
+        raise SheetError(f"{show_path(file)} 里没有工作表；请用 Excel 打开检查后重新保存")
     if wanted in names:
         return wanted
     # Excel itself treats sheet names case-insensitively.
@@ -120,7 +153,7 @@ def _pick_sheet(book: CalamineWorkbook, file: Path, wanted: str | None) -> str:
     if len(same) == 1:
         return same[0]
     raise SheetError(
-        f"{file} 里没有名为“{wanted}”的工作表；有：{name_list(names)}。"
+        f"{show_path(file)} 里没有名为“{printable(wanted)}”的工作表；有：{name_list(names)}。"
         f"{did_you_mean(wanted, names, _sheet_key)}"
     )
 
@@ -129,60 +162,43 @@ def _sheet_key(name: str) -> str:
     return unicodedata.normalize("NFKC", name).strip().casefold()
 
 
-def _broken_workbook(file: Path, exc: Exception) -> str:
-    try:
-        with file.open("rb") as handle:
-            head = handle.read(len(_OLE2_MAGIC))
-    except OSError:
-        head = b""
-    if head == _OLE2_MAGIC:
-        return (
-            f"{file} 实际是 .xls（Excel 97-2003）格式或设置了打开密码，只是扩展名为"
-            f" {file.suffix}：请在 Excel 中取消密码并另存为 .xlsx"
-        )
+def _broken_workbook(file: Path, detail: str) -> str:
     return (
-        f"{file} 无法作为 {file.suffix} 读取：文件可能已损坏、没有下载完整，或是改了扩展名的"
-        f"其他格式（{exc}）；请用 Excel 或 WPS 打开后另存为 .xlsx，或重新导出"
+        f"{show_path(file)} 无法作为 {printable(file.suffix)} 读取：文件可能已损坏、没有下载完整，"
+        f"或是改了扩展名的其他格式（{detail}）；请用 Excel 或 WPS 打开后另存为 .xlsx，或重新导出"
     )
 
 
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _read_csv(file: Path) -> Grid:
+def _read_csv(file: Path, data: bytes) -> Grid:
+    shown = show_path(file)
     try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取 {file}：{os_reason(exc)}") from exc
-    text = _decode(file, data)
+        # Excel's "CSV UTF-8" writes a BOM, its "Unicode 文本" UTF-16, and its plain
+        # "CSV" on a Chinese Windows GBK; anything else is refused, never guessed.
+        text = decode_text(data, shown=shown, what="表格")
+    except InputError as exc:
+        raise SheetError(str(exc)) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    rows: list[tuple[int, list[str]]] = []
+    cells = 0
     try:
         # One record is one Excel row even when a quoted cell spans lines.
-        return [[cell_text(value) for value in record] for record in reader]
+        for index, record in enumerate(reader):
+            cells += len(record)
+            if cells > MAX_CELLS:
+                raise SheetError(
+                    f"{shown}：单元格超过 {MAX_CELLS:,} 个，超过可读取的上限，没有读取；"
+                    "请删掉不用的行和列，或把表拆成几个文件"
+                )
+            rows.append((index, [cell_text(value) for value in record]))
     except csv.Error as exc:
         raise SheetError(
-            f"{file} 第 {reader.line_num} 行无法按 CSV 读取（{exc}）；"
+            f"{shown} 第 {reader.line_num} 行无法按 CSV 读取（{exc}）；"
             "请用 Excel 打开后另存为“CSV UTF-8（逗号分隔）”"
-        ) from exc
-
-
-def _decode(file: Path, data: bytes) -> str:
-    # Excel's "CSV UTF-8" writes a BOM; its plain "CSV" on a Chinese Windows writes
-    # GBK, which GB18030 contains. Strict decoding: a wrong guess must fail, not
-    # produce mojibake.
-    if data.startswith(codecs.BOM_UTF8):
-        encodings: Sequence[str] = ("utf-8-sig",)
-    else:
-        encodings = ("utf-8", "gb18030")
-    for encoding in encodings:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise SheetError(
-        f"无法识别 {file} 的文字编码（不是 UTF-8，也不是 GBK/GB18030）："
-        "请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”"
-    )
+        ) from None
+    return Grid(rows)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -202,58 +218,68 @@ def _sniff_delimiter(text: str) -> str:
 def sheet_from_grid(
     file: Path, name: str | None, grid: Grid, *, header_row: int | None = None
 ) -> Sheet:
-    """Build a :class:`Sheet` from text cells, ``grid[0]`` being row 1."""
-    filled = [index for index, row in enumerate(grid) if any(row)]
+    """Build a :class:`Sheet` from a reader's :class:`Grid`."""
+    filled = [(index, cells) for index, cells in grid.rows if any(cells)]
     if not filled:
         raise SheetError(f"{where(file, name)}：工作表为空，没有任何内容；请确认选对了文件和工作表")
-    head = _header_index(file, name, grid, filled, header_row)
-    body = [index for index in filled if index > head]
+    head = _header_position(file, name, filled, header_row)
+    header_index, header = filled[head]
+    body = filled[head + 1 :]
     if not body:
         raise SheetError(
-            f"{where(file, name)}：工作表为空：第 {head + 1} 行是表头，下面没有数据行；"
+            f"{where(file, name)}：工作表为空：第 {header_index + 1} 行是表头，下面没有数据行；"
             "请确认选对了文件和工作表"
         )
-    width = max(len(grid[index]) for index in (head, *body))
-    columns = _name_columns(grid[head], [grid[index] for index in body], width)
+    width = max(len(cells) for _, cells in (filled[head], *body))
+    columns = _name_columns(header, [cells for _, cells in body], width, grid.first_column)
+    letters = {label: column_name(grid.first_column + column) for column, label in columns}
     rows = [
-        SheetRow(index + 1, {header: _cell(grid[index], column) for column, header in columns})
-        for index in body
+        SheetRow(index + 1, {label: _cell(cells, column) for column, label in columns})
+        for index, cells in body
     ]
     return Sheet(
         path=file,
         name=name,
-        headers=[header for _, header in columns],
+        headers=[label for _, label in columns],
         rows=rows,
-        header_row=head + 1,
-        letters={header: column_name(column) for column, header in columns},
+        header_row=header_index + 1,
+        letters=letters,
+        duplicate_headers=_duplicates(header, header_index, grid.first_column),
+        # Merges above the header are title lines: nothing is lost there.
+        merged=[merge for merge in grid.merged if merge.bottom >= header_index],
+        more_merged=grid.more_merged,
     )
 
 
-def _header_index(
-    file: Path, name: str | None, grid: Grid, filled: list[int], header_row: int | None
+def _header_position(
+    file: Path, name: str | None, filled: list[tuple[int, list[str]]], header_row: int | None
 ) -> int:
+    """The position in ``filled`` of the header row."""
     if header_row is not None:
-        if header_row - 1 not in filled:
-            raise SheetError(
-                f"{where(file, name)}：指定的表头行第 {header_row} 行是空的；"
-                "请指定表头所在的行号（与 Excel 左侧的行号一致）"
-            )
-        return header_row - 1
-    for index in filled[: _MAX_TITLE_ROWS + 1]:
-        if sum(1 for value in grid[index] if value) >= 2:
-            return index
-    return filled[0]
+        for position, (index, _) in enumerate(filled):
+            if index == header_row - 1:
+                return position
+        raise SheetError(
+            f"{where(file, name)}：指定的表头行第 {header_row} 行是空的；"
+            "请指定表头所在的行号（与 Excel 左侧的行号一致）"
+        )
+    for position, (_, cells) in enumerate(filled[: _MAX_TITLE_ROWS + 1]):
+        if sum(1 for value in cells if value) >= 2:
+            return position
+    return 0
 
 
-def _name_columns(header: list[str], body: list[list[str]], width: int) -> list[tuple[int, str]]:
-    """(column index, unique header) for every column with a header or any data."""
+def _name_columns(
+    header: list[str], body: list[list[str]], width: int, first_column: int
+) -> list[tuple[int, str]]:
+    """(column position, unique header) for every column with a header or any data."""
     named: list[tuple[int, str]] = []
     for column in range(width):
         text = _cell(header, column)
         if not text:
             if not any(_cell(row, column) for row in body):
                 continue  # no header, no data: formatting residue, not a column
-            text = f"列{column_name(column)}"
+            text = f"列{column_name(first_column + column)}"
         named.append((column, text))
     written = {text for _, text in named}
     used: set[str] = set()
@@ -267,6 +293,20 @@ def _name_columns(header: list[str], body: list[list[str]], width: int) -> list[
         used.add(label)
         unique.append((column, label))
     return unique
+
+
+def _duplicates(header: list[str], index: int, first_column: int) -> list[DuplicateHeader]:
+    """Header cells that name the same column, as the column finder compares them."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for column, text in enumerate(header):
+        if text:
+            cell = f"{column_name(first_column + column)}{index + 1}"
+            groups.setdefault(normalise_header(text), []).append((cell, text))
+    return [
+        DuplicateHeader(tuple(cell for cell, _ in group), tuple(text for _, text in group))
+        for group in groups.values()
+        if len(group) > 1
+    ]
 
 
 def _cell(row: list[str], column: int) -> str:

@@ -19,6 +19,7 @@ from listingkit.findings import Finding, Location, Report
 from listingkit.registry import Selection
 from listingkit.ruleset.loader import Rules
 from listingkit.sheets import PARAMETER_COLUMNS, Sheet, SheetRow, find_columns, split_list
+from listingkit.sheets.checks import sheet_findings
 from listingkit.title.batch import compose_many
 from listingkit.title.compose import TitleCandidate, TitleParams
 from listingkit.title.lint import TitleInput, TitleLinter
@@ -143,9 +144,11 @@ def compose_sheet(
                 )
             )
         outcomes.append(outcome)
+    # Duplicate headers and merged cells (SHEET0xx) belong to the sheet, not to a row.
+    read = sheet_findings(sheet, rules, display=shown, select=select, ignore=ignore)
     report = Report(
         rules.platform,
-        [f for o in outcomes for f in o.findings],
+        [*read, *(f for o in outcomes for f in o.findings)],
         [f"{shown}:{o.row}" for o in outcomes],
     )
     return SheetTitles(sheet, shown, outcomes, report)
