@@ -12,11 +12,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from listingkit.arguments import code_list, path_list, rules_argument
 from listingkit.findings import Finding, Hit, Location, Report, Severity
 from listingkit.registry import CheckSpec, Selection, checks_for
 from listingkit.ruleset.loader import Rules
-from listingkit.subjects import file_subject, walk_files
-from listingkit.timelimit import DEFAULT_TIMEOUT
+from listingkit.subjects import file_subject, walk
+from listingkit.timelimit import DEFAULT_TIMEOUT, checked_timeout
 
 __all__ = ["active_checks", "check_files", "run_checks", "stamp"]
 
@@ -79,17 +80,25 @@ def check_files(
 ) -> Report:
     """Check every file under ``paths`` (folders walked recursively), images by their role.
 
-    ``timeout``: seconds one image may take (None: no limit); ``progress`` is
-    called as (images read, images in all). Images are read on both cores in a
-    large batch, as by :func:`~listingkit.image.run.check_images`.
+    ``paths`` is a list of paths; a single ``str`` or path object is taken as
+    one path, and a single string for ``select``/``ignore`` as one entry.
+    ``timeout``: seconds one image may take (None or 0: no limit); ``progress``
+    is called as (images read, images in all). Images are read on both cores in
+    a large batch, as by :func:`~listingkit.image.run.check_images`. Arguments
+    of the wrong kind raise :class:`ArgumentError`.
     """
     from listingkit.image.run import ImageChecker, is_image_name, perform_all
+
+    paths, rules = path_list(paths), rules_argument(rules)
+    select, ignore = code_list(select, "select"), code_list(ignore, "ignore")
+    timeout = checked_timeout(timeout)
 
     selection = Selection(tuple(select), tuple(ignore))
     specs = active_checks("file", rules, selection)
     images = ImageChecker(rules, select=select, ignore=ignore, timeout=timeout)
-    findings: list[Finding] = []
-    files = [(path, display, file_subject(path, display)) for path, display in walk_files(paths)]
+    found = walk(paths)
+    findings = [f for folder in found.folders for f in images.folder(folder)]
+    files = [(path, display, file_subject(path, display)) for path, display in found.files]
     # A file already reported as unreadable or empty is not probed again.
     pictures = [
         (Path(path), display)

@@ -9,12 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from listingkit.findings import Hit
+from listingkit.findings import Hit, Severity
 from listingkit.registry import check
 from listingkit.ruleset.loader import Rules
-from listingkit.subjects import FileSubject
+from listingkit.subjects import FileSubject, FolderProblem
 
-__all__ = ["ImageError", "file_empty", "file_unreadable", "image_unreadable"]
+__all__ = [
+    "ImageError",
+    "file_empty",
+    "file_unreadable",
+    "folder_not_checked",
+    "image_unreadable",
+]
 
 
 @check("FILE001", "file-unreadable", subject="file")
@@ -78,7 +84,9 @@ def image_unreadable(subject: ImageError, rules: Rules) -> Iterator[Hit]:
     只读文件头（不解码像素）判断它是不是一张完整的图片：内容不是图片、结尾标记缺失（下载或复制中断）、
     文件头损坏、格式不支持，或像素数超过 `[images] max_pixels`（疑似解压炸弹）。管道、设备
     这类不是普通文件的路径不打开；一张图的处理超过 `--timeout` 秒（默认 30）也记为这一条，
-    批量检查不会卡住。
+    批量检查不会卡住。图片库读文件时出的任何错都只记在这张图上，它的警告不会打印出来。
+    HEIC/HEIF、JPEG XL（以及图片库不支持时的 AVIF）这类认得出、但本机解不开的格式也记为这一条，
+    写明无法检查，而不是悄悄跳过。
 
     ## 为什么
     这样的文件上传必然失败；批量检查时它只占一条问题，其余图片照常检查。
@@ -92,6 +100,7 @@ def image_unreadable(subject: ImageError, rules: Rules) -> Iterator[Hit]:
         "truncated": "文件不完整或已损坏：从原始文件重新导出或重新复制",
         "too-large": "像素数异常：用作图软件打开检查后按平台尺寸重新导出",
         "unreadable": "确认文件存在并有读取权限",
+        "unsupported": "无法检查这种格式：用作图软件或手机相册导出为 JPEG 或 PNG 后再检查、上传",
         "timeout": "这张图处理得异常慢：用作图软件打开检查后重新导出；确需更久时用 --timeout 放宽",
     }
     yield Hit(
@@ -99,3 +108,33 @@ def image_unreadable(subject: ImageError, rules: Rules) -> Iterator[Hit]:
         hint=hints.get(subject.kind, "从原始文件重新导出"),
         data={"reason": subject.kind},
     )
+
+
+@check("FILE004", "folder-not-checked", subject="folder")
+def folder_not_checked(subject: FolderProblem, rules: Rules) -> Iterator[Hit]:
+    """文件夹里的文件没有检查：文件夹打不开，或是指向别处的文件夹链接。
+
+    ## 检查什么
+    递归检查文件夹时，列不出内容的子文件夹（没有权限、路径太长、磁盘出错）报错误；指向文件夹的
+    链接（符号链接）不进入，报警告，以免同一批图检查两遍、链接指回上级时陷入循环。
+
+    ## 为什么
+    其中的文件一个也没有检查；不报告的话，结果看起来像全部通过。
+
+    ## 示例
+    Okay: 商品A/主图/（能打开）
+    FILE004: 商品A/旧图/（没有读取权限）
+    """
+    if subject.linked:
+        yield Hit(
+            f"文件夹没有检查：{subject.reason}",
+            hint="要检查链接指向的文件，把那个文件夹直接写在命令行上",
+            severity=Severity.WARNING,
+            data={"reason": "linked-folder"},
+        )
+    else:
+        yield Hit(
+            f"无法打开文件夹，其中的文件没有检查：{subject.reason}",
+            hint="确认文件夹存在并有读取权限、路径不过长，再重新检查",
+            data={"reason": subject.reason},
+        )

@@ -30,12 +30,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from listingkit.image.probe import ProbeError
+from listingkit.image.probe import (
+    DEFAULT_MAX_PIXELS,
+    ProbeError,
+    library_failure,
+    open_formats,
+    pillow_guard,
+)
 from listingkit.oserrors import os_reason
 
 if TYPE_CHECKING:
@@ -126,11 +131,13 @@ def measure_background(
     white_level: int = DEFAULT_WHITE_LEVEL,
     band: float = DEFAULT_BAND,
     size: int = DEFAULT_DECODE_SIZE,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> BackgroundFacts:
     """Measure the border bands and the product box. Raises :class:`ProbeError`.
 
     A file that is not a usable image raises the same error, with the same
-    ``kind``, as :func:`~listingkit.image.probe.probe_image` would.
+    ``kind``, as :func:`~listingkit.image.probe.probe_image` would; one with
+    more than ``max_pixels`` pixels is refused before it is decoded.
     """
     if not 1 <= white_level <= 255:
         raise ValueError(f"white_level must be 1..255, not {white_level}")
@@ -141,39 +148,43 @@ def measure_background(
     file = Path(path)
     try:
         with open(file, "rb") as handle:
-            rgb, original = _decode(handle, size)
+            head = handle.read(64)
+            handle.seek(0)
+            try:
+                with pillow_guard(max_pixels):
+                    rgb, original = _decode(handle, size, max_pixels)
+            except Exception as exc:
+                raise library_failure(exc, max_pixels, head, decoding=True) from None
     except OSError as exc:
         raise ProbeError(f"无法读取文件：{os_reason(exc)}", "unreadable") from None
+    if min(rgb.size) < 1 or min(original) < 1:
+        raise ProbeError(f"解码后的尺寸是 {rgb.width}×{rgb.height}，没有像素", "truncated")
     return _measure(rgb, original, white_level, band)
 
 
-def _decode(handle: BinaryIO, size: int) -> tuple[Image.Image, tuple[int, int]]:
-    """The upright RGB image, reduced, and the original size as displayed."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+def _decode(handle: BinaryIO, size: int, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
+    """The upright RGB image, reduced, and the original size as displayed.
+
+    Library calls only, run inside :func:`~listingkit.image.probe.pillow_guard`:
+    anything raised here is the file's fault.
+    """
+    from PIL import Image, ImageOps
     from PIL.JpegImagePlugin import JpegImageFile
 
-    try:
-        image = Image.open(handle)
-    except UnidentifiedImageError:
-        raise ProbeError("不是图片，或是不支持的图片格式", "not-image") from None
-    except Image.DecompressionBombError:
-        raise ProbeError("像素数大得异常（疑似解压炸弹），不予处理", "too-large") from None
-    except (SyntaxError, ValueError, struct.error):
-        raise ProbeError("图片不完整或已损坏，读不出文件头", "truncated") from None
-    with image:
+    with Image.open(handle, formats=open_formats()) as image:
         stored = image.size
-        try:
-            if isinstance(image, JpegImageFile):  # JPEG, and MPO from cameras
-                # Must come before load(): libjpeg then decodes at 1/2, 1/4 or 1/8.
-                image.draft("RGB", (size, size))
-            image.load()
-        except (OSError, SyntaxError, ValueError, struct.error):
-            # A truncated file, or data the decoder rejects; a file that cannot be
-            # read at all already failed at open().
-            raise ProbeError("图片不完整或已损坏，无法解码", "truncated") from None
+        if stored[0] * stored[1] > max_pixels:  # formats Pillow does not check itself
+            raise ProbeError(
+                f"像素数 {stored[0]}×{stored[1]} 超过上限 {max_pixels:,}（疑似解压炸弹）",
+                "too-large",
+            )
+        if isinstance(image, JpegImageFile):  # JPEG, and MPO from cameras
+            # Must come before load(): libjpeg then decodes at 1/2, 1/4 or 1/8.
+            image.draft("RGB", (size, size))
+        image.load()
         decoded = image.size
         # An unreadable EXIF block: measure the picture as stored.
-        with contextlib.suppress(OSError, SyntaxError, ValueError, struct.error):
+        with contextlib.suppress(Exception):
             ImageOps.exif_transpose(image, in_place=True)
         # A quarter turn swaps width and height; the original size turns with it.
         turned = decoded[0] != decoded[1] and image.size == (decoded[1], decoded[0])

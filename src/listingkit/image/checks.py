@@ -51,7 +51,17 @@ ROLE_NAMES = {
     "sku": "SKU 图",
     "long": "长图",
 }
-FORMAT_NAMES = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "bmp": "BMP", "webp": "WebP"}
+FORMAT_NAMES = {
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "gif": "GIF",
+    "bmp": "BMP",
+    "webp": "WebP",
+    "tiff": "TIFF",
+    "avif": "AVIF",
+    "heif": "HEIF/HEIC",
+    "jxl": "JPEG XL",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,9 @@
 Only files with an image extension are taken from a folder; a file named on
 the command line is always probed. A file that cannot be probed, or that takes
 longer than the time allowed per file, is one ``FILE003`` finding and the batch
-goes on.
+goes on; so is a picture format the installed Pillow cannot decode (HEIC). A
+folder that cannot be listed, or a link to a folder (not followed), is one
+``FILE004`` finding.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from listingkit.arguments import code_list, path_list, role_argument, rules_argument
 from listingkit.engine import active_checks, run_checks
 from listingkit.errors import InputError
 from listingkit.files.checks import ImageError
@@ -27,8 +29,9 @@ from listingkit.image.probe import EXTENSION_FORMATS, ImageFacts, ProbeError, pr
 from listingkit.image.roles import Placement, place_image
 from listingkit.registry import Selection
 from listingkit.ruleset.loader import Rules
-from listingkit.subjects import walk_files
-from listingkit.timelimit import DEFAULT_TIMEOUT, FileTimeout, time_limit
+from listingkit.subjects import FolderProblem, walk
+from listingkit.timelimit import DEFAULT_TIMEOUT, FileTimeout, checked_timeout, time_limit
+from listingkit.workers import process_pool
 
 if TYPE_CHECKING:
     from listingkit.image.watermark import Watermark, WatermarkMatch
@@ -74,6 +77,7 @@ class ImageChecker:
         self._image = active_checks("image", rules, selection)
         self._sets = active_checks("image_set", rules, selection)
         self._errors = active_checks("image_error", rules, selection)
+        self._folders = active_checks("folder", rules, selection)
         # Pixels are decoded only for a check that needs them.
         self._white = any(spec.code in {"IMG030", "IMG031"} for spec in self._image)
         self._marks = any(spec.code in {"IMG040", "IMG041"} for spec in self._image)
@@ -130,6 +134,10 @@ class ImageChecker:
         )
         return run_checks(self._image, subject, where, self.rules)
 
+    def folder(self, problem: FolderProblem) -> list[Finding]:
+        """Findings about a folder whose images were not checked."""
+        return run_checks(self._folders, problem, Location(problem.display), self.rules)
+
     def finish(self) -> list[Finding]:
         """Findings about each product's set of images (counts, required slots)."""
         findings: list[Finding] = []
@@ -151,15 +159,22 @@ def check_images(
 ) -> Report:
     """Check every image under ``paths`` (folders walked recursively).
 
-    ``role`` forces one role for all of them; otherwise it comes from folder
-    and file names (``[images.layout]``). ``timeout``: seconds one file may take
-    (None: no limit). ``progress`` is called as files are done.
+    ``paths`` is a list of paths; a single ``str`` or path object is taken as
+    one path. ``role`` forces one role for all of them; otherwise it comes from
+    folder and file names (``[images.layout]``). ``select``/``ignore`` take
+    codes as ``--select`` does (a single string is one entry). ``timeout``:
+    seconds one file may take (None or 0: no limit). ``progress`` is called as
+    files are done. Arguments of the wrong kind raise :class:`ArgumentError`.
     """
+    paths, rules = path_list(paths), rules_argument(rules)
+    role, timeout = role_argument(role), checked_timeout(timeout)
+    select, ignore = code_list(select, "select"), code_list(ignore, "ignore")
     checker = ImageChecker(rules, role=role, select=select, ignore=ignore, timeout=timeout)
     given = [os.fspath(p) for p in paths]
+    found = walk(given)
     files = [
         (path, display)
-        for path, display in walk_files(given)
+        for path, display in found.files
         if os.fspath(path) in given or is_image_name(display)
     ]
     placements = [checker.place(display) for _, display in files]
@@ -167,7 +182,7 @@ def check_images(
         checker.task(path, display, placement)
         for (path, display), placement in zip(files, placements, strict=True)
     ]
-    findings: list[Finding] = []
+    findings = [f for folder in found.folders for f in checker.folder(folder)]
     # Each file is checked as its read comes back, while the workers read the next.
     reads = read_all(tasks, progress)
     for (path, display), placement, read in zip(files, placements, reads, strict=True):
@@ -209,15 +224,15 @@ def _read(task: Task) -> Read:
         facts = probe_image(task.path, max_pixels=task.max_pixels)
         background = None
         if task.white_level is not None:
-            background = measure_background(task.path, white_level=task.white_level)
+            background = measure_background(
+                task.path, white_level=task.white_level, max_pixels=task.max_pixels
+            )
         if task.watermark is None:
             return Read(facts, background)
-        match = _watermark(task.watermark).find(task.path)
+        match = _watermark(task.watermark).find(task.path, max_pixels=task.max_pixels)
         return Read(facts, background, match, watermark_checked=True)
-    except ProbeError as exc:
+    except ProbeError as exc:  # also the watermark search's UnreadableImage
         return Read(ImageError(exc.reason, exc.kind))
-    except ValueError as exc:  # the watermark search could not read the image
-        return Read(ImageError(str(exc), "truncated"))
 
 
 @lru_cache(maxsize=4)
@@ -249,7 +264,7 @@ def read_all(tasks: list[Task], progress: Progress | None = None) -> Iterator[Re
     # Small chunks when pixels are decoded, so the progress bar moves and the two
     # processes finish together; large ones when only headers are read.
     chunk = max(4 if decoding else 16, len(tasks) // (workers * (32 if decoding else 8)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with process_pool(workers) as pool:
         yield from _counted(pool.map(perform, tasks, chunksize=chunk), len(tasks), progress)
 
 

@@ -51,17 +51,28 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import struct
-import warnings
+import stat
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["THRESHOLD", "Watermark", "WatermarkMatch", "iou"]
+from listingkit.image.probe import (
+    DEFAULT_MAX_PIXELS,
+    ProbeError,
+    library_failure,
+    open_formats,
+    pillow_guard,
+)
+from listingkit.oserrors import NOT_REGULAR
+
+__all__ = ["THRESHOLD", "UnreadableImage", "Watermark", "WatermarkMatch", "iou"]
+
+T = TypeVar("T")
 
 Array = npt.NDArray[np.float32]
 
@@ -267,35 +278,85 @@ def _scales() -> list[float]:
     return [_MIN_SCALE * ratio**k for k in range(_SCALE_STEPS)]
 
 
-def _unreadable(path: str | os.PathLike[str], what: str, reason: str) -> ValueError:
-    return ValueError(f"{what}“{os.fspath(path)}”无法作为图片读取：{reason}")
+class UnreadableImage(ProbeError, ValueError):
+    """An image or logo that cannot be read; the message names the file, in Chinese.
+
+    ``reason`` and ``kind`` are what the probe would give for the file (its
+    ``kind`` says whether it is broken, too large …); a ValueError too, as the
+    watermark API has always raised.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], what: str, problem: ProbeError) -> None:
+        super().__init__(problem.reason, problem.kind)
+        self.args = (f"{what}“{os.fspath(path)}”无法作为图片读取：{problem.reason}",)
 
 
-def _open(path: str | os.PathLike[str], what: str) -> Any:
-    """Open an image file; any failure becomes a ValueError naming the file, in Chinese."""
-    from PIL import Image, UnidentifiedImageError
+def _head(path: str | os.PathLike[str]) -> bytes:
+    """The file's first bytes, to name a format Pillow cannot open; empty if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(64)
+    except OSError:
+        return b""
+
+
+def _read_image(
+    path: str | os.PathLike[str], what: str, max_pixels: int, use: Callable[[Any], T]
+) -> T:
+    """Open the image and hand it to ``use``, which holds only library calls.
+
+    Any failure of the file (not an image, broken, too many pixels, a pipe, a
+    warning turned error) becomes :class:`UnreadableImage`; see
+    :func:`~listingkit.image.probe.pillow_guard`.
+    """
+    from PIL import Image
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return Image.open(path)
-    except FileNotFoundError:
-        raise _unreadable(path, what, "文件不存在") from None
-    except IsADirectoryError:
-        raise _unreadable(path, what, "这是一个文件夹") from None
-    except UnidentifiedImageError:
-        raise _unreadable(path, what, "不是图片，或是不支持的图片格式") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _unreadable(path, what, "像素数大得异常（疑似解压炸弹）") from None
-    except (OSError, SyntaxError, ValueError, struct.error) as exc:
-        raise _unreadable(path, what, f"图片已损坏（{exc}）") from None
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe would wait for a writer
+            raise ProbeError(NOT_REGULAR, "unreadable")
+        with pillow_guard(max_pixels), Image.open(path, formats=open_formats()) as image:
+            width, height = image.size
+            if width * height > max_pixels:
+                raise ProbeError(
+                    f"像素数 {width}×{height} 超过上限 {max_pixels:,}（疑似解压炸弹）", "too-large"
+                )
+            if width < 1 or height < 1:
+                raise ProbeError(f"文件头写的尺寸是 {width}×{height}，没有像素", "truncated")
+            return use(image)
+    except Exception as exc:
+        problem = library_failure(exc, max_pixels, _head(path), decoding=True)
+        raise UnreadableImage(path, what, problem) from None
 
 
-def _load_pixels(image: Any, path: str | os.PathLike[str], what: str) -> None:
+def _working_grey(image: Any) -> tuple[Array, tuple[int, int]]:
+    """The opened image as grey, at most _WORK_WIDTH wide, as displayed; the displayed size."""
+    from PIL import Image, ImageOps
+
     try:
-        image.load()
-    except (OSError, SyntaxError, ValueError, struct.error) as exc:
-        raise _unreadable(path, what, f"图片不完整或已损坏（{exc}）") from None
+        orientation = image.getexif().get(0x0112, 1)
+    except Exception:  # an unreadable EXIF block: keep the stored orientation
+        orientation = 1
+    stored_w, stored_h = image.size
+    turned = orientation in (5, 6, 7, 8)
+    shown_w, shown_h = (stored_h, stored_w) if turned else (stored_w, stored_h)
+    work_w = min(_WORK_WIDTH, shown_w)
+    work_h = max(1, round(shown_h * work_w / shown_w))
+    if image.format == "JPEG":
+        # Decode at 1/2, 1/4 or 1/8 where that still covers the working size.
+        factor = shown_w / work_w
+        image.draft("L", (math.ceil(stored_w / factor), math.ceil(stored_h / factor)))
+    image.load()
+    with contextlib.suppress(Exception):  # an unreadable EXIF block: as stored
+        image = ImageOps.exif_transpose(image)
+    if "A" in image.getbands() or "transparency" in image.info:
+        # Transparent pixels show as white on the platforms.
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(white, rgba)
+    grey = image.convert("L")
+    if grey.size != (work_w, work_h):
+        grey = grey.resize((work_w, work_h), Image.Resampling.BILINEAR, reducing_gap=None)
+    return np.asarray(grey, np.float32), (shown_w, shown_h)
 
 
 class Watermark:
@@ -316,16 +377,20 @@ class Watermark:
         ] = OrderedDict()
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> Watermark:
+    def load(
+        cls, path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS
+    ) -> Watermark:
         """Read the logo (PNG with transparency; an image without alpha counts as opaque).
 
-        Raises ValueError, in Chinese and naming the file, when it is not a readable
-        image or shows nothing.
+        Raises ValueError (:class:`UnreadableImage` when it cannot be read), in
+        Chinese and naming the file, when it is not a readable image or shows nothing.
         """
-        image = _open(path, "水印文件")
-        with image:
-            _load_pixels(image, path, "水印文件")
-            logo = image.convert("RGBA")
+
+        def rgba(image: Any) -> Any:
+            image.load()
+            return image.convert("RGBA")
+
+        logo = _read_image(path, "水印文件", max_pixels, rgba)
         alpha = logo.getchannel("A")
         _, high = alpha.getextrema()
         if high == 0:
@@ -409,38 +474,11 @@ class Watermark:
 
     # -- the image ------------------------------------------------------------
 
-    def _decode(self, path: str | os.PathLike[str]) -> tuple[Array, tuple[int, int]]:
+    def _decode(
+        self, path: str | os.PathLike[str], max_pixels: int
+    ) -> tuple[Array, tuple[int, int]]:
         """The image as grey, at most _WORK_WIDTH wide, as displayed; and the displayed size."""
-        from PIL import Image, ImageOps
-
-        image = _open(path, "图片")
-        with image:
-            try:
-                orientation = image.getexif().get(0x0112, 1)
-            except (OSError, SyntaxError, ValueError, struct.error):
-                orientation = 1
-            stored_w, stored_h = image.size
-            turned = orientation in (5, 6, 7, 8)
-            shown_w, shown_h = (stored_h, stored_w) if turned else (stored_w, stored_h)
-            work_w = min(_WORK_WIDTH, shown_w)
-            work_h = max(1, round(shown_h * work_w / shown_w))
-            if image.format == "JPEG":
-                # Decode at 1/2, 1/4 or 1/8 where that still covers the working size.
-                factor = shown_w / work_w
-                image.draft("L", (math.ceil(stored_w / factor), math.ceil(stored_h / factor)))
-            _load_pixels(image, path, "图片")
-            # An unreadable EXIF block: keep the stored orientation.
-            with contextlib.suppress(OSError, SyntaxError, ValueError, struct.error):
-                image = ImageOps.exif_transpose(image)
-            if "A" in image.getbands() or "transparency" in image.info:
-                # Transparent pixels show as white on the platforms.
-                rgba = image.convert("RGBA")
-                white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                image = Image.alpha_composite(white, rgba)
-            grey = image.convert("L")
-            if grey.size != (work_w, work_h):
-                grey = grey.resize((work_w, work_h), Image.Resampling.BILINEAR, reducing_gap=None)
-            return np.asarray(grey, np.float32), (shown_w, shown_h)
+        return _read_image(path, "图片", max_pixels, _working_grey)
 
     # -- stage 1 --------------------------------------------------------------
 
@@ -650,22 +688,25 @@ class Watermark:
     # -- public -----------------------------------------------------------------
 
     def _verified(
-        self, image_path: str | os.PathLike[str]
+        self, image_path: str | os.PathLike[str], max_pixels: int = DEFAULT_MAX_PIXELS
     ) -> tuple[list[_Verified], tuple[float, float]]:
         """Every verified candidate, best first, and the working→original scale factors."""
-        grey, (shown_w, shown_h) = self._decode(image_path)
+        grey, (shown_w, shown_h) = self._decode(image_path, max_pixels)
         work_h, work_w = grey.shape
         grey = np.pad(grey, _BORDER, mode="edge")
         results = [v for c in self._search(grey) if (v := self._verify(grey, c)) is not None]
         results.sort(key=lambda v: -v.score)
         return results, (shown_w / work_w, shown_h / work_h)
 
-    def find(self, image_path: str | os.PathLike[str]) -> WatermarkMatch | None:
+    def find(
+        self, image_path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS
+    ) -> WatermarkMatch | None:
         """The logo's place in the image, or None when it is not there.
 
-        Raises ValueError, in Chinese and naming the file, when the image cannot be read.
+        Raises ValueError (:class:`UnreadableImage`), in Chinese and naming the
+        file, when the image cannot be read or has more than ``max_pixels`` pixels.
         """
-        results, (fx, fy) = self._verified(image_path)
+        results, (fx, fy) = self._verified(image_path, max_pixels)
         if not results or results[0].score < THRESHOLD:
             return None
         v = results[0]
