@@ -10,6 +10,12 @@ store script needs from here::
     findings = lint_title("全网最佳纯棉短袖T恤", rules)
     candidates = compose_titles(TitleParams(product=("连衣裙",)), rules)
     report = check_images(["商品A/"], rules)
+
+A single path, word or check code where a list is meant is taken as one item
+(``check_images("商品A/", rules)``, ``TitleParams(product="连衣裙")``,
+``select="IMG"``); an argument of the wrong kind raises :class:`ArgumentError`
+(a :class:`ListingkitError` that is also a ``TypeError`` and ``ValueError``)
+naming the parameter.
 """
 
 from __future__ import annotations
@@ -20,7 +26,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from listingkit.engine import check_files
-from listingkit.errors import InputError, ListingkitError, RuleFileError, RuleProblem, UsageError
+from listingkit.errors import (
+    ArgumentError,
+    InputError,
+    ListingkitError,
+    RuleFileError,
+    RuleProblem,
+    UsageError,
+)
 from listingkit.findings import Finding, Hit, Location, Report, Severity
 from listingkit.ruleset import (
     FactInfo,
@@ -79,6 +92,7 @@ __all__ = [
     "EXIT_ERROR",
     "EXIT_FINDINGS",
     "EXIT_OK",
+    "ArgumentError",
     "FactInfo",
     "Finding",
     "Hit",

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from listingkit.arguments import code_list
 from listingkit.codes import CODE_PATTERN, CODES, FAMILIES, FAMILY_SUBJECTS, family_of
 from listingkit.errors import UsageError
 from listingkit.findings import Hit, Severity
@@ -140,6 +141,11 @@ class Selection:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A bare string is one entry ("IMG"), not its characters.
+        object.__setattr__(self, "select", code_list(self.select, "select"))
+        object.__setattr__(self, "ignore", code_list(self.ignore, "ignore"))
 
     def codes(self) -> frozenset[str]:
         for entry in (*self.select, *self.ignore):

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
+import warnings
 from typing import Any
 
-from listingkit.ruleset import builtin_names, load_rules, resolve_rules
+from listingkit.errors import InputError, RuleFileError, RuleProblem
+from listingkit.printable import show_path
+from listingkit.ruleset import Rules, builtin_names, load_rules, resolve_rules
 from listingkit.ruleset.schema_doc import rules_document
 from listingkit.ruleset.show import rules_to_dict, rules_to_text
+from listingkit.safeio.read import read_input
 from listingkit.status import EXIT_OK
+from listingkit.timelimit import DEFAULT_TIMEOUT, FileTimeout, time_limit
 
 __all__ = ["add_parser"]
 
@@ -89,6 +95,9 @@ def _show(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     rules = load_rules(args.file)
+    problem = _template_problem(rules)
+    if problem is not None:
+        raise RuleFileError([problem])
     chain = " → ".join(rules.files)
     sys.stdout.write(f"{args.file}：规则有效（{rules.display_name}，{chain}）\n")
     return EXIT_OK
@@ -97,3 +106,64 @@ def _validate(args: argparse.Namespace) -> int:
 def _schema(args: argparse.Namespace) -> int:
     sys.stdout.write(rules_document())
     return EXIT_OK
+
+
+#: A logo file is a few hundred KB; anything this large is not one.
+MAX_TEMPLATE_BYTES = 32 * 1024 * 1024
+TEMPLATE_KEY = "images.watermark.template"
+
+
+def _template_problem(rules: Rules) -> RuleProblem | None:
+    """One CONF problem when the watermark template cannot be used, naming key and file.
+
+    Every image run would otherwise stop on it; ``rules validate`` opens it
+    the way a run does: through the safe reader (no pipe, no device, bounded),
+    its header against ``[images] max_pixels``, then whole through Pillow.
+    """
+    mark = rules.model.images.watermark
+    if mark is None:
+        return None
+    origin = rules.origin(TEMPLATE_KEY)
+    file, line = (origin.file, origin.line) if origin else (rules.files[-1], None)
+    try:
+        data = read_input(mark.template, what="水印图片", limit=MAX_TEMPLATE_BYTES)
+    except InputError as exc:
+        return RuleProblem("CONF010", file, line, TEMPLATE_KEY, str(exc))
+    reason = _unusable_image(mark.template, data, rules.model.images.max_pixels)
+    return None if reason is None else RuleProblem("CONF015", file, line, TEMPLATE_KEY, reason)
+
+
+def _unusable_image(path: str, data: bytes, max_pixels: int) -> str | None:
+    """Why the logo at ``path`` (holding ``data``) cannot serve as a watermark, or None."""
+    from PIL import Image, UnidentifiedImageError
+
+    from listingkit.image.watermark import Watermark
+
+    shown = show_path(path)
+    # Library warnings (corrupt EXIF …) are about this file; the problem line says enough.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            with time_limit(DEFAULT_TIMEOUT):
+                with Image.open(io.BytesIO(data)) as header:
+                    width, height = header.size
+                if width * height > max_pixels:
+                    return (
+                        f"水印图片 {shown} 有 {width}×{height} 像素，超过 [images] max_pixels "
+                        f"{max_pixels:,}（疑似解压炸弹）；请换一张小的带透明 PNG"
+                    )
+                Watermark.load(path)
+        except UnidentifiedImageError:
+            return f"水印图片 {shown} 不是图片，或是不支持的图片格式；请换一张带透明的 PNG"
+        except Image.DecompressionBombError:
+            return f"水印图片 {shown} 的像素数大得异常（疑似解压炸弹）；请换一张小的带透明 PNG"
+        except FileTimeout:
+            return f"水印图片 {shown} 读取超过 {DEFAULT_TIMEOUT:g} 秒；请换一张带透明的 PNG"
+        except ValueError as exc:  # the watermark's own words, naming the file
+            return f"{exc}；请换一张带透明的 PNG"
+        except Exception as exc:  # any parser failure on a hostile file
+            return (
+                f"水印图片 {shown} 无法作为图片读取（{type(exc).__name__}：{exc}）；"
+                "请换一张带透明的 PNG"
+            )
+    return None

@@ -18,8 +18,8 @@ All problems are raised together as one :class:`RuleFileError`.
 
 from __future__ import annotations
 
-import copy
 import os
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +27,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from listingkit.arguments import kind_of
 from listingkit.codes import CODES
-from listingkit.errors import RuleFileError, RuleProblem, UsageError
+from listingkit.errors import ArgumentError, RuleFileError, RuleProblem, UsageError
+from listingkit.oserrors import os_reason
 from listingkit.ruleset.builtin import builtin_names, builtin_path
 from listingkit.ruleset.locate import KeyPath
 from listingkit.ruleset.models import (
@@ -45,6 +47,7 @@ from listingkit.ruleset.models import (
     UnitWeights,
     WatermarkSpec,
 )
+from listingkit.ruleset.store import STORE_FILE, find_store_file
 from listingkit.ruleset.tomlfile import (
     Origin,
     TomlFile,
@@ -53,6 +56,7 @@ from listingkit.ruleset.tomlfile import (
     suggest,
     validation_message,
 )
+from listingkit.safeio.read import file_kind
 
 __all__ = [
     "STORE_FILE",
@@ -64,8 +68,9 @@ __all__ = [
     "resolve_rules",
 ]
 
-STORE_FILE = "listingkit.toml"
 EXTEND_PREFIX = "extend_"
+#: Problems listed for one load; a hostile file could hold hundreds of thousands.
+MAX_PROBLEMS = 100
 SOURCE_JOIN = " + "  # how a list extended across files names its several sources
 
 
@@ -196,31 +201,57 @@ def _resolve_paths(raw: TomlFile, problems: list[RuleProblem]) -> None:
                 resolved.append(entry)  # the model reports the wrong type
                 continue
             target = (raw.path.parent / entry).resolve()
-            if not target.is_file():
+            problem = _named_file_problem(target, entry, raw.display)
+            if problem is not None:
                 where = raw.origin(key_path)
-                problems.append(
-                    RuleProblem(
-                        "CONF013",
-                        where.file,
-                        where.line,
-                        ".".join(map(str, key_path)),
-                        f"文件 {entry} 不存在（相对于 {raw.display} 所在的文件夹）",
-                    )
-                )
+                key = ".".join(map(str, key_path))
+                problems.append(RuleProblem(problem[0], where.file, where.line, key, problem[1]))
             resolved.append(str(target))
         table[name] = resolved if isinstance(value, list) else resolved[0]
 
 
-def _read_chain(
-    path: Path, problems: list[RuleProblem], stack: tuple[Path, ...] = ()
-) -> list[TomlFile]:
-    raw = read_toml(path, problems)
-    if raw is None:
-        return []
-    _resolve_paths(raw, problems)
+def _named_file_problem(target: Path, entry: str, named_in: str) -> tuple[str, str] | None:
+    """(code, message) when a file a rule file names is missing or not a regular file.
+
+    Only its kind is looked at here, without opening it: a pipe would block an
+    open, and a word list is read (safely) later anyway.
+    """
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        return "CONF013", f"文件 {entry} 不存在（相对于 {named_in} 所在的文件夹）"
+    except OSError as exc:
+        return "CONF010", f"无法读取文件 {entry}：{os_reason(exc)}"
+    if not stat.S_ISREG(info.st_mode):
+        return "CONF010", (
+            f"文件 {entry} 是{file_kind(info.st_mode)}，不是普通文件，没有读取；请给出一个普通文件"
+        )
+    return None
+
+
+def _read_chain(path: Path, problems: list[RuleProblem]) -> list[TomlFile]:
+    """The files of the ``extends`` chain, base first (a loop, so no chain is too long)."""
+    chain: list[TomlFile] = []
+    seen: tuple[Path, ...] = ()
+    next_path: Path | None = path
+    while next_path is not None:
+        raw = read_toml(next_path, problems)
+        if raw is None:
+            break
+        _resolve_paths(raw, problems)
+        chain.insert(0, raw)
+        seen = (*seen, next_path.resolve())
+        next_path = _extends_target(raw, problems, seen)
+    return chain
+
+
+def _extends_target(
+    raw: TomlFile, problems: list[RuleProblem], seen: tuple[Path, ...]
+) -> Path | None:
+    """The file ``raw`` extends, or None (no ``extends``, or a problem recorded)."""
     ref = raw.data.get("extends")
     if ref is None:
-        return [raw]
+        return None
     where = raw.origin(("extends",))
     if not isinstance(ref, str) or not ref:
         problems.append(
@@ -228,9 +259,10 @@ def _read_chain(
                 "CONF003", where.file, where.line, "extends", "应为平台名或规则文件路径（字符串）"
             )
         )
-        return [raw]
-    target = (path.parent / ref) if _looks_like_path(ref) else builtin_path(ref)
-    if target is None or not target.is_file():
+        return None
+    target = (raw.path.parent / ref) if _looks_like_path(ref) else builtin_path(ref)
+    # A target that exists but is not a regular file is refused by the reader.
+    if target is None or not target.exists():
         kind = "文件" if _looks_like_path(ref) else "平台"
         hint = "" if _looks_like_path(ref) else suggest(ref, builtin_names())
         known = "、".join(builtin_names())
@@ -243,15 +275,14 @@ def _read_chain(
                 f"未知的{kind} “{ref}”{hint}；可用的平台：{known}，或写相对于本文件的路径",
             )
         )
-        return [raw]
-    chain = (*stack, path.resolve())
-    if target.resolve() in chain:
-        loop = " → ".join(display_path(p) for p in (*chain, target.resolve()))
+        return None
+    if target.resolve() in seen:
+        loop = " → ".join(display_path(p) for p in (*seen, target.resolve()))
         problems.append(
             RuleProblem("CONF008", where.file, where.line, "extends", f"extends 形成循环：{loop}")
         )
-        return [raw]
-    return [*_read_chain(target, problems, chain), raw]
+        return None
+    return target
 
 
 # --------------------------------------------------------------------------
@@ -333,10 +364,26 @@ def _attach_sources(raw: TomlFile, problems: list[RuleProblem], refs: list[_Sour
 
 
 def _record(prov: dict[KeyPath, Origin], path: KeyPath, value: Any, raw: TomlFile) -> None:
-    prov[path] = raw.origin(path)
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _record(prov, (*path, key), inner, raw)
+    """Remember where ``value`` and every key inside it was set."""
+    pending = [(path, value)]
+    while pending:
+        here, node = pending.pop()
+        prov[here] = raw.origin(here)
+        if isinstance(node, dict):
+            pending.extend(((*here, key), inner) for key, inner in node.items())
+
+
+def _copied(value: Any) -> Any:
+    """A copy of TOML data: its tables and lists new, its scalars (immutable) shared.
+
+    Quicker than ``copy.deepcopy`` on a list of a million items, which a hostile
+    file may hold; recursion is bounded by the reader's nesting limit.
+    """
+    if type(value) is dict:
+        return {key: _copied(inner) for key, inner in value.items()}
+    if type(value) is list:
+        return [_copied(inner) if type(inner) in (dict, list) else inner for inner in value]
+    return value
 
 
 def _merge(
@@ -370,10 +417,11 @@ def _merge(
             if existing and isinstance(base_source, str):
                 inherited[target] = base_source
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            # Recursion is bounded: the reader refuses files nested deeper than MAX_NESTING.
             prov[(*path, key)] = raw.origin((*path, key))  # the last file to touch a table
             _merge(base[key], value, (*path, key), raw, prov, problems)
         else:
-            base[key] = copy.deepcopy(value)
+            base[key] = _copied(value)
             _record(prov, (*path, key), value, raw)
     # An extended list holds items from both files: cite both sources.
     for target, base_source in inherited.items():
@@ -414,6 +462,16 @@ def _model_at(loc: KeyPath) -> type[BaseModel] | None:
     return nested.get(str(head)) if not rest else None
 
 
+def _no_fields(loc: KeyPath) -> list[str]:
+    return []
+
+
+def _short_key(loc: KeyPath) -> str | None:
+    """The dotted key, cut short: a hostile file may have a key of a megabyte."""
+    key = ".".join(str(p) for p in loc)
+    return key if len(key) <= 120 else f"{key[:117]}…"
+
+
 def _locate(loc: KeyPath, prov: Mapping[KeyPath, Origin], leaf: TomlFile) -> Origin:
     key = loc
     while key:
@@ -436,9 +494,11 @@ def _validate(
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
-            code, message = validation_message(error, _fields_at)
+            # "Did you mean" costs a fuzzy match; beyond the problems shown it is not said.
+            fields_at = _fields_at if len(problems) < MAX_PROBLEMS else _no_fields
+            code, message = validation_message(error, fields_at)
             where = _locate(loc, prov, leaf)
-            key = ".".join(str(p) for p in loc) or None
+            key = _short_key(loc)
             problems.append(RuleProblem(code, where.file, where.line, key, message))
 
     sources = merged.get("sources")
@@ -487,7 +547,7 @@ def _load_file(path: Path) -> Rules:
     problems: list[RuleProblem] = []
     chain = _read_chain(path, problems)
     if problems or not chain:
-        raise RuleFileError(problems)
+        raise RuleFileError(_capped(problems))
     refs: list[_SourceRef] = []
     for raw in chain:
         _attach_sources(raw, problems, refs)
@@ -502,7 +562,7 @@ def _load_file(path: Path) -> Rules:
     if model is not None and not problems:
         problems += _word_list_problems(model.title.word_lists)
     if problems or model is None:
-        raise RuleFileError(sorted(problems, key=lambda p: (p.file, p.line or 0)))
+        raise RuleFileError(_capped(sorted(problems, key=lambda p: (p.file, p.line or 0))))
     watermark = model.images.watermark
     read = (
         *(raw.path for raw in chain),
@@ -510,6 +570,21 @@ def _load_file(path: Path) -> Rules:
         *([Path(watermark.template)] if watermark else []),
     )
     return Rules(model, tuple(raw.display for raw in chain), prov, _grade_caps(chain), read)
+
+
+def _capped(problems: list[RuleProblem]) -> list[RuleProblem]:
+    """At most :data:`MAX_PROBLEMS` problems, then one line counting the rest."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = problems[MAX_PROBLEMS:]
+    summary = RuleProblem(
+        rest[0].code,
+        rest[0].file,
+        None,
+        None,
+        f"还有 {len(rest):,} 个问题没有列出；请先修正上面的 {MAX_PROBLEMS} 个",
+    )
+    return [*problems[:MAX_PROBLEMS], summary]
 
 
 def _word_list_problems(paths: list[str]) -> list[RuleProblem]:
@@ -536,9 +611,14 @@ def _grade_caps(chain: list[TomlFile]) -> dict[str, str]:
 def load_rules(ref: str | os.PathLike[str]) -> Rules:
     """Load a shipped platform by name (``"taobao"``) or a rule file by path.
 
-    Raises :class:`RuleFileError` listing every problem, or
-    :class:`UsageError` for a name that is neither a platform nor a file.
+    Raises :class:`RuleFileError` listing every problem, :class:`UsageError`
+    for a name that is neither a platform nor a file, or :class:`ArgumentError`
+    for something that is not a name or a path.
     """
+    if not isinstance(ref, (str, os.PathLike)):
+        raise ArgumentError(
+            f'load_rules 的参数应为平台名（如 "taobao"）或规则文件路径，实际是 {kind_of(ref)}'
+        )
     text = os.fspath(ref)
     path = Path(text)
     if path.exists():
@@ -554,25 +634,6 @@ def load_rules(ref: str | os.PathLike[str]) -> Rules:
     )
 
 
-def find_store_file(start: str | os.PathLike[str]) -> Path | None:
-    """The nearest ``listingkit.toml`` from ``start`` upward.
-
-    The walk stops at the home folder or at a repository root (a folder with
-    ``.git``), as yamllint and flake8 stop theirs.
-    """
-    folder = Path(start).resolve()
-    if folder.is_file():
-        folder = folder.parent
-    home = Path.home().resolve()
-    for candidate in (folder, *folder.parents):
-        found = candidate / STORE_FILE
-        if found.is_file():
-            return found
-        if candidate == home or (candidate / ".git").exists():
-            return None
-    return None
-
-
 def resolve_rules(
     platform: str | None = None,
     rules_file: str | os.PathLike[str] | None = None,
@@ -581,7 +642,8 @@ def resolve_rules(
     """The rules a command uses: ``--rules``, else a store file, else ``--platform``.
 
     A store file found from ``start`` upward is used when it builds on the
-    requested platform (or when none was requested).
+    requested platform (or when none was requested); see :func:`find_store_file`
+    for where the search stops and which files it refuses.
     """
     if rules_file is not None:
         rules = load_rules(Path(rules_file))

@@ -6,32 +6,53 @@ name that source (the table's ``source``, or ``source_for.<field>``), and its
 evidence grade decides the default severity of a check that applies it.
 Everything else is a setting of the store or of listingkit.
 
-``docs/rules.md`` is generated from the field descriptions below.
+Every number is checked where it is born: of the right type (``true`` is not
+a number, ``800.0`` is not a pixel count) and within a :class:`Range` that
+makes sense for it, so a value no platform could mean (``max_units = -5``,
+``max_bytes = "99999999999999999999999G"``) is a CONF003 problem with the
+range, not a check that silently passes or fails everything.
+
+``docs/rules.md`` is generated from the field descriptions and ranges below.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import reprlib
+import string
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic import Strict as NoCoercion  # `Strict` is this module's base model
 
 __all__ = [
     "DEFAULT_LAYOUT",
     "FORMULA_PARTS",
     "IMAGE_ROLES",
+    "MAX_IMAGE_BYTES",
     "Grade",
     "ImageSpec",
     "ImagesSpec",
     "NamingSpec",
     "PlatformRules",
+    "Range",
     "ScheduleSpec",
     "Source",
     "TitleSpec",
     "UnitWeights",
     "WatermarkSpec",
     "parse_byte_size",
+    "shown_value",
 ]
 
 Grade = Literal["A", "B", "C"]
@@ -61,6 +82,72 @@ FORMULA_PARTS: tuple[FormulaPart, ...] = (
     "modifier",
 )
 
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """The values a number may take; checked after its type, listed in docs/rules.md."""
+
+    low: float
+    high: float
+    low_open: bool = False  # ``low`` itself is not allowed (a fraction above 0)
+    words: str | None = None  # how the range is said, when digits would not say it well
+
+    def __call__(self, value: Any) -> Any:
+        above = value > self.low if self.low_open else value >= self.low
+        if not (above and value <= self.high):  # NaN is neither
+            raise ValueError(f"取值 {shown_value(value)} 超出范围：{self.text()}")
+        return value
+
+    def span(self) -> str:
+        """The range in words: ``1 到 1,000``, ``大于 0、不超过 1``."""
+        if self.words:
+            return self.words
+        if self.low_open:
+            return f"大于 {_number_text(self.low)}、不超过 {_number_text(self.high)}"
+        return f"{_number_text(self.low)} 到 {_number_text(self.high)}"
+
+    def text(self) -> str:
+        """What a message asks for: ``应在 1 到 1,000 之间``."""
+        return f"应{self.span()}" if self.low_open else f"应在 {self.span()} 之间"
+
+
+def shown_value(value: Any, limit: int = 40) -> str:
+    """A value as a message quotes it: TOML's ``true``, and never a whole megabyte."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}…（共 {len(value):,} 个字符）"
+    return _SHORT.repr(value)
+
+
+# repr of a huge list or table would take seconds and fill the screen.
+_SHORT = reprlib.Repr()
+_SHORT.maxlist = _SHORT.maxdict = 4
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 40
+
+
+def _number_text(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) or value >= 1000 else f"{value:g}"
+
+
+def _plain_number(value: Any) -> Any:
+    """Refuse ``true``/``false`` and text where a number is meant (pydantic would take them)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"类型不对：应为数字，实际是 {shown_value(value)}")
+    return value
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError(f"类型不对：应为整数，实际是 {shown_value(value)}")
+    return value
+
+
+#: The largest file size a rule may name: far above any platform's limit
+#: (they are a few MB), far below a number that means nothing.
+MAX_IMAGE_BYTES = 1024**3
+BYTE_RANGE = Range(1, MAX_IMAGE_BYTES, words="1 字节到 1 GiB")
+
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|K|KB|KiB|M|MB|MiB|G|GB|GiB)?\s*$", re.IGNORECASE)
 _SIZE_FACTOR = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
@@ -69,23 +156,51 @@ def parse_byte_size(value: Any) -> Any:
     """Accept ``3145728``, ``"3M"``, ``"3MB"`` or ``"3 MiB"``.
 
     Platform texts write "3M" where their machine rule says 3145728, so K/M/G
-    are read as binary multiples whether or not an ``i`` is written.
+    are read as binary multiples whether or not an ``i`` is written. A size
+    beyond :data:`MAX_IMAGE_BYTES` is refused here, in the words it was written.
     """
     if isinstance(value, str):
         match = _SIZE.match(value)
         if not match:
             return value  # let pydantic report it as a wrong type
         number, unit = match.groups()
-        factor = _SIZE_FACTOR[(unit or "")[:1].lower()]
-        return int(float(number) * factor)
+        size = float(number) * _SIZE_FACTOR[(unit or "")[:1].lower()]
+        if not math.isfinite(size) or size > MAX_IMAGE_BYTES:
+            raise ValueError(f"取值 {shown_value(value)} 超出范围：{BYTE_RANGE.text()}")
+        return int(size)
     return value
 
 
-ByteSize = Annotated[int, BeforeValidator(parse_byte_size), Field(gt=0)]
-Aspect = Annotated[str, Field(pattern=r"^[1-9]\d*:[1-9]\d*$")]
-TimeWindow = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$")]
-Pixels = Annotated[int, Field(gt=0)]
-Count = Annotated[int, Field(ge=0)]
+# Bounds, each far beyond any platform's number and short of nonsense.
+MAX_TITLE_UNITS = 1000
+MAX_COUNT = 1000
+MAX_SLOT = 100
+MAX_SIDE_PX = 100_000
+MAX_PIXELS = 1_000_000_000
+MAX_UNIT_WEIGHT = 10
+
+ByteSize = Annotated[
+    int, NoCoercion(), BeforeValidator(parse_byte_size), AfterValidator(BYTE_RANGE)
+]
+Aspect = Annotated[str, Field(pattern=r"^[1-9]\d{0,3}:[1-9]\d{0,3}$")]
+TimeWindow = Annotated[
+    str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$")
+]
+TitleUnits = Annotated[int, NoCoercion(), AfterValidator(Range(1, MAX_TITLE_UNITS))]
+UnitWeight = Annotated[int, NoCoercion(), AfterValidator(Range(0, MAX_UNIT_WEIGHT))]
+Pixels = Annotated[int, NoCoercion(), AfterValidator(Range(1, MAX_SIDE_PX))]
+Margin = Annotated[int, NoCoercion(), AfterValidator(Range(0, MAX_SIDE_PX))]
+Count = Annotated[int, NoCoercion(), AfterValidator(Range(0, MAX_COUNT))]
+Slot = Annotated[int, NoCoercion(), AfterValidator(Range(1, MAX_SLOT))]
+Share = Annotated[float, BeforeValidator(_plain_number), AfterValidator(Range(0, 1, low_open=True))]
+Fraction = Annotated[float, BeforeValidator(_plain_number), AfterValidator(Range(0, 1))]
+Tolerance = Annotated[float, BeforeValidator(_plain_number), AfterValidator(Range(0, 0.5))]
+Level = Annotated[int, NoCoercion(), AfterValidator(Range(0, 255))]
+PixelCount = Annotated[int, NoCoercion(), AfterValidator(Range(1, MAX_PIXELS))]
+Minutes = Annotated[int, NoCoercion(), AfterValidator(Range(0, 24 * 60))]
+Days = Annotated[int, NoCoercion(), AfterValidator(Range(1, 366))]
+Flag = Annotated[bool, NoCoercion()]
+Word = Annotated[str, Field(min_length=1)]
 
 
 def fact(description: str) -> Any:
@@ -131,15 +246,21 @@ class Sourced(Strict):
 class UnitWeights(Strict):
     """How many units one character costs in a title."""
 
-    ascii: int = Field(1, ge=0, description="ASCII 字符（字母、数字、半角符号、半角空格）")
-    other: int = Field(2, ge=0, description="其他字符（汉字、全角符号等）")
+    ascii: UnitWeight = Field(1, description="ASCII 字符（字母、数字、半角符号、半角空格）")
+    other: UnitWeight = Field(2, description="其他字符（汉字、全角符号等）")
+
+    @model_validator(mode="after")
+    def _something_counts(self) -> UnitWeights:
+        if self.ascii == 0 and self.other == 0:
+            raise ValueError("ascii 和 other 不能都为 0（那样任何标题都是 0 长度）")
+        return self
 
 
 class TitleSpec(Sourced):
     """``[title]``: the product title."""
 
-    max_units: int | None = fact("标题长度上限，按 unit_weights 计")
-    min_units: int | None = fact("标题长度下限（平台有规定时）")
+    max_units: TitleUnits | None = fact("标题长度上限，按 unit_weights 计")
+    min_units: TitleUnits | None = fact("标题长度下限（平台有规定时）")
     unit_weights: UnitWeights = Field(
         default_factory=UnitWeights,
         description="计数方式；未写时按 ASCII 计 1、其他计 2",
@@ -153,14 +274,14 @@ class TitleSpec(Sourced):
         default_factory=list,
         description="极限词表文件，路径相对于写它的规则文件；店铺用 extend_word_lists 追加",
     )
-    allow_words: list[str] = Field(
+    allow_words: list[Word] = Field(
         default_factory=list, description="不算极限词的词语（专有名词、已注册的商标等）"
     )
-    own_brands: list[str] = Field(
+    own_brands: list[Word] = Field(
         default_factory=list,
         description="本店拥有或获授权的品牌词：不算极限词，分词时保持完整",
     )
-    foreign_brands: list[str] = Field(
+    foreign_brands: list[Word] = Field(
         default_factory=list, description="本店没有授权的品牌词：出现在标题中即报告"
     )
     formula: list[FormulaPart] = Field(
@@ -181,7 +302,7 @@ class ImageSpec(Sourced):
 
     min_count: Count | None = fact("该角色最少几张")
     max_count: Count | None = fact("该角色最多几张")
-    required_slots: list[Annotated[int, Field(gt=0)]] | None = fact("必须有图的位置，如 [1]")
+    required_slots: list[Slot] | None = fact("必须有图的位置，如 [1]")
     aspect: Aspect | None = fact('宽高比，如 "1:1"、"3:4"')
     min_side_px: Pixels | None = fact("宽和高的最小像素")
     min_width_px: Pixels | None = fact("最小宽度（像素）")
@@ -196,19 +317,15 @@ class ImageSpec(Sourced):
         '文件大小上限：字节数，或 "3M"、"1MB"、"500KB"（K、M 按 1024 进位）'
     )
     formats: list[ImageFormat] | None = fact("允许的格式：jpeg, png, gif, bmp, webp")
-    main_slot: Annotated[int, Field(gt=0)] | None = fact("作为第几张主图上传（如白底图放第 5 张）")
-    min_fill: Annotated[float, Field(gt=0, le=1)] | None = fact(
-        "白底图：商品长边至少占画面对应边的比例（0.7 即 70%）"
+    main_slot: Slot | None = fact("作为第几张主图上传（如白底图放第 5 张）")
+    min_fill: Share | None = fact("白底图：商品长边至少占画面对应边的比例（0.7 即 70%）")
+    max_fill: Share | None = fact("白底图：商品长边最多占画面的比例")
+    max_margin_px: Margin | None = fact("白底图：商品长边离画布边缘最多多少像素")
+    aspect_tolerance: Tolerance = Field(
+        0.01, description="宽高比允许的相对偏差（0.01 即 1%），listingkit 的设定"
     )
-    max_fill: Annotated[float, Field(gt=0, le=1)] | None = fact("白底图：商品长边最多占画面的比例")
-    max_margin_px: Annotated[int, Field(ge=0)] | None = fact(
-        "白底图：商品长边离画布边缘最多多少像素"
-    )
-    aspect_tolerance: float = Field(
-        0.01, ge=0, lt=1, description="宽高比允许的相对偏差（0.01 即 1%），listingkit 的设定"
-    )
-    allow_alpha: bool = Field(True, description="是否允许透明像素（false 时报告透明图）")
-    allow_animation: bool = Field(False, description="是否允许动图")
+    allow_alpha: Flag = Field(True, description="是否允许透明像素（false 时报告透明图）")
+    allow_animation: Flag = Field(False, description="是否允许动图")
 
     @model_validator(mode="after")
     def _ranges(self) -> ImageSpec:
@@ -216,6 +333,7 @@ class ImageSpec(Sourced):
             ("min_count", "max_count"),
             ("min_width_px", "max_width_px"),
             ("min_height_px", "max_height_px"),
+            ("min_fill", "max_fill"),
         ]
         for low, high in pairs:
             lo, hi = getattr(self, low), getattr(self, high)
@@ -251,22 +369,17 @@ class ImagesSpec(Strict):
     sku: ImageSpec | None = Field(None, description="SKU 图（销售属性图）")
     long: ImageSpec | None = Field(None, description="长图")
 
-    white_level: int = Field(
-        250, ge=0, le=255, description="三个通道都不低于此值的像素算白色（白底检查用）"
-    )
-    max_off_white: float = Field(
+    white_level: Level = Field(250, description="三个通道都不低于此值的像素算白色（白底检查用）")
+    max_off_white: Fraction = Field(
         0.75,
-        ge=0,
-        le=1,
         description="白底图四边的边带里非白像素最多占多少（在真实白底图与实拍图上校准）",
     )
     watermark: WatermarkSpec | None = Field(None, description="店铺水印：模板图片与要求")
-    max_pixels: int = Field(
+    max_pixels: PixelCount = Field(
         100_000_000,
-        gt=0,
         description="单张图片最多多少像素，超过按解压炸弹拒绝处理（listingkit 的安全设定）",
     )
-    layout: dict[ImageRole, list[str]] = Field(
+    layout: dict[ImageRole, list[Word]] = Field(
         default_factory=lambda: {role: list(names) for role, names in DEFAULT_LAYOUT.items()},
         description="哪个文件夹名或文件名开头对应哪种图：{角色 = [名称, …]}，不区分大小写",
     )
@@ -290,26 +403,48 @@ class NamingSpec(Strict):
         for name in ("template", "colour_template"):
             value = getattr(self, name)
             try:
+                _check_name_template(value)
                 value.format(item="A1", seq=1, colour="红")
             except (KeyError, IndexError, ValueError) as exc:
                 raise ValueError(
-                    f"{name} 模板 {value!r} 无效（只能用 {{item}}、{{seq}}、{{colour}}）：{exc}"
+                    f"{name} 模板 {shown_value(value)} 无效"
+                    f"（只能用 {{item}}、{{seq}}、{{colour}}）：{exc}"
                 ) from None
         return self
+
+
+_PLACEHOLDERS = frozenset({"item", "seq", "colour"})
+_MAX_FIELD_WIDTH = 64
+
+
+def _check_name_template(template: str) -> None:
+    """Refuse what formatting would not catch: other fields, a path, a huge width."""
+    for literal, name, spec, _ in string.Formatter().parse(template):
+        if any(char in literal for char in "/\\\0"):
+            raise ValueError("文件名里不能有 / 或 \\")
+        if name is None:
+            continue
+        if name not in _PLACEHOLDERS:
+            raise ValueError(f"未知的占位符 {{{name}}}")
+        widths = [int(digits) for digits in re.findall(r"\d+", spec or "")]
+        if any(width > _MAX_FIELD_WIDTH for width in widths):
+            raise ValueError(f"宽度不能超过 {_MAX_FIELD_WIDTH}")
 
 
 class ScheduleSpec(Sourced):
     """``[schedule]``: when to list products."""
 
     peaks: list[TimeWindow] | None = fact('流量高峰时段，如 "20:00-23:00"')
-    lead_minutes: Annotated[int, Field(ge=0)] | None = fact("在高峰前多少分钟上架")
-    cycle_days: Annotated[int, Field(gt=0)] | None = fact("上下架周期（天）")
+    lead_minutes: Minutes | None = fact("在高峰前多少分钟上架")
+    cycle_days: Days | None = fact("上下架周期（天）")
 
 
 class PlatformRules(Strict):
     """A whole rule file, after ``extends`` has been resolved."""
 
-    schema_version: Literal[1] = Field(1, description="规则文件格式版本，目前为 1")
+    schema_version: Annotated[Literal[1], BeforeValidator(_not_bool)] = Field(
+        1, description="规则文件格式版本，目前为 1"
+    )
     platform: str = Field(
         pattern=r"^[a-z0-9][a-z0-9_-]*$", description="平台标识，如 taobao、jd、1688"
     )

@@ -6,13 +6,18 @@ the document cannot drift from what the loader accepts.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+import typing
+from typing import Any
+
+from pydantic import AfterValidator, BaseModel
+from pydantic.fields import FieldInfo
 
 from listingkit.ruleset.models import (
     ImageSpec,
     ImagesSpec,
     NamingSpec,
     PlatformRules,
+    Range,
     ScheduleSpec,
     Source,
     Sourced,
@@ -20,10 +25,12 @@ from listingkit.ruleset.models import (
     UnitWeights,
     WatermarkSpec,
 )
+from listingkit.ruleset.nesting import MAX_NESTING
+from listingkit.safeio.read import MAX_RULE_FILE_BYTES
 
 __all__ = ["rules_document"]
 
-_INTRO = """# 规则文件
+_INTRO = f"""# 规则文件
 
 本页由 `listingkit rules schema` 生成，请勿手改。
 
@@ -49,6 +56,23 @@ _INTRO = """# 规则文件
 文件大小可以写字节数，也可以写 `"3M"`、`"1MB"`、`"500KB"`：K、M、G 一律按 1024 进位，
 因为平台文案写的“3M”对应的机器规则就是 3145728 字节。
 
+## 取值范围
+
+每个数值在读规则文件时就按类型和范围校验，超出时报 CONF003 并写明允许的范围：
+
+- 整数字段只收整数：`true`/`false` 不算 1 和 0，`800.0` 也不算 800；比例字段收整数或小数，
+  不收 `true`、文字、`nan` 和 `inf`；开关字段（`allow_alpha` 等）只收 `true` 或 `false`。
+- 范围取得远宽于任何平台的数值，只拦住没有意义的值：标题长度 1 到 1,000 单位，
+  像素边长 1 到 100,000，张数 0 到 1,000，位置 1 到 100，文件大小 1 字节到 1 GiB，
+  单张图片像素数上限 1 到 10 亿，比例 0 到 1。每个字段的范围见下面各表的“取值范围”一栏。
+- `min_units` 不能大于 `max_units`，`min_count` 不能大于 `max_count`，宽、高和 `min_fill`/`max_fill`
+  同理；`unit_weights` 的两项不能都为 0；宽高比两边各不超过 4 位数。
+- `[naming]` 的模板只能用 `{{item}}`、`{{seq}}`、`{{colour}}`，宽度不超过 64，不能含 `/` 或 `\\`。
+- 词语列表（`allow_words`、`own_brands`、`foreign_brands`、`[images.layout]`）里不能有空字符串。
+
+规则文件和词表最大 {MAX_RULE_FILE_BYTES // (1024 * 1024)} MB，表和列表最多嵌套 {MAX_NESTING} 层
+（平台规则文件最深 4 层），必须是普通文件：管道、设备、文件夹都报 CONF010，不会卡住。
+
 ## 继承与合并
 
 - `extends = "taobao"` 继承内置平台；`extends = "../base.toml"` 继承一个文件（相对于本文件）。
@@ -63,6 +87,15 @@ _INTRO = """# 规则文件
 
 `--rules FILE` 优先；否则从被检查的文件夹向上找 `listingkit.toml`（到家目录或仓库根目录为止），
 它继承的平台与 `--platform` 一致时使用它；否则用 `--platform` 指定的内置平台。
+
+店铺规则文件能关掉检查，所以向上找时不信任别人能放文件的地方：
+
+- 任何人都可写的文件夹（如 `/tmp`）里的 `listingkit.toml` 不看，查找也在那里停下；
+- 被检查的文件夹以上，属于别的用户（既不是当前用户也不是 root）的文件夹不进入；
+- 找到的 `listingkit.toml` 属于别的用户时不使用，以退出码 2 结束并说明它属于谁：
+  确认要用它就加 `--rules 该文件`，不用它就用 `--rules 平台名`（如 `--rules taobao`）。
+
+`--rules` 明确写出的文件不受这些限制。
 
 ## 错误代码
 
@@ -87,6 +120,8 @@ listingkit.toml:14: images.main.min_sid_px: 未知的键（是否想写 min_side
 | CONF011 | 文件不是 UTF-8 编码 |
 | CONF012 | `extend_` 用在不是列表的键上 |
 | CONF013 | 规则文件提到的文件（词表、水印图片）不存在 |
+| CONF014 | 表或列表嵌套过深（超过 {MAX_NESTING} 层） |
+| CONF015 | 水印图片无法使用（不是图片、不完整、像素过多、全透明）；由 `rules validate` 检查 |
 
 ## 字段
 """
@@ -117,6 +152,18 @@ def _default(model: type[BaseModel], name: str) -> str:
     return f"`{value!r}`".replace("'", '"')
 
 
+def _range(info: FieldInfo) -> str:
+    """The :class:`Range` a field's type carries (inside ``| None`` or a list), or —."""
+    pending: list[Any] = [*info.metadata, info.annotation]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, AfterValidator) and isinstance(item.func, Range):
+            return item.func.span()
+        pending.extend(typing.get_args(item))
+        pending.extend(getattr(item, "__metadata__", ()))
+    return "—"
+
+
 def _kind(model: type[BaseModel], name: str) -> str:
     if issubclass(model, Sourced) and name in model.fact_fields():
         return "事实"
@@ -125,12 +172,11 @@ def _kind(model: type[BaseModel], name: str) -> str:
 
 def _section(title: str, model: type[BaseModel], summary: str) -> str:
     lines = [f"### {title}", "", summary, ""]
-    lines += ["| 键 | 类别 | 默认 | 说明 |", "| --- | --- | --- | --- |"]
+    lines += ["| 键 | 类别 | 默认 | 取值范围 | 说明 |", "| --- | --- | --- | --- | --- |"]
     for name, info in model.model_fields.items():
         description = (info.description or "").replace("|", "\\|")
-        lines.append(
-            f"| `{name}` | {_kind(model, name)} | {_default(model, name)} | {description} |"
-        )
+        cells = [f"`{name}`", _kind(model, name), _default(model, name), _range(info), description]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 

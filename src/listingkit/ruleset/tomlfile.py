@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from listingkit.errors import RuleProblem
-from listingkit.oserrors import os_reason
+from listingkit.errors import InputError, RuleProblem
+from listingkit.printable import show_path
 from listingkit.ruleset.builtin import rules_dir
 from listingkit.ruleset.locate import KeyLines, KeyPath, line_of, scan_key_lines
+from listingkit.ruleset.models import shown_value
+from listingkit.ruleset.nesting import MAX_NESTING, deep_bracket_line, deep_key_path
+from listingkit.safeio.read import MAX_RULE_FILE_BYTES, read_input
 
 __all__ = ["Origin", "TomlFile", "display_path", "read_toml", "suggest", "validation_message"]
 
@@ -62,21 +65,21 @@ def display_path(path: Path) -> str:
     return str(path.resolve()) if relative.startswith("..") else relative
 
 
-def read_toml(path: Path, problems: list[RuleProblem]) -> TomlFile | None:
-    """Read and parse a TOML file; on failure add one problem and return None."""
+def read_toml(path: Path, problems: list[RuleProblem], what: str = "规则文件") -> TomlFile | None:
+    """Read and parse a TOML file; on failure add one problem and return None.
+
+    The file is read through the safe reader: a pipe, a device, a folder or a
+    file over :data:`MAX_RULE_FILE_BYTES` is one ``CONF010`` problem, never a
+    hang. ``what`` names the file in that problem (规则文件, 词表).
+    """
     display = display_path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(
-            RuleProblem(
-                "CONF010",
-                display,
-                None,
-                None,
-                f"无法读取规则文件：{os_reason(exc)}；请检查路径和权限",
-            )
-        )
+        raw = read_input(path, what=what, limit=MAX_RULE_FILE_BYTES)
+    except InputError as exc:
+        # The problem line starts with the file already; say it once.
+        shown = show_path(path)
+        reason = str(exc).replace(f" {shown} ", "").replace(f" {shown}", "")
+        problems.append(RuleProblem("CONF010", display, None, None, reason))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -93,6 +96,10 @@ def read_toml(path: Path, problems: list[RuleProblem]) -> TomlFile | None:
             )
         )
         return None
+    deep_line = deep_bracket_line(text)
+    if deep_line is not None:
+        problems.append(_too_deep(display, deep_line, None))
+        return None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -103,11 +110,35 @@ def read_toml(path: Path, problems: list[RuleProblem]) -> TomlFile | None:
             RuleProblem("CONF001", display, at_line, None, f"TOML 语法错误，{where}；请修正这一行")
         )
         return None
-    return TomlFile(path, display, data, scan_key_lines(text))
+    except RecursionError:  # nesting the bracket scan did not see
+        problems.append(_too_deep(display, None, None))
+        return None
+    lines = scan_key_lines(text)
+    deep_key = deep_key_path(data)
+    if deep_key is not None:
+        # The scan saw the whole key; the walk stopped part of the way down it.
+        seen = (n for key, n in lines.items() if key[: len(deep_key)] == deep_key)
+        problems.append(_too_deep(display, next(seen, None), deep_key))
+        return None
+    return TomlFile(path, display, data, lines)
+
+
+def _too_deep(display: str, line: int | None, key: KeyPath | None) -> RuleProblem:
+    shown = ".".join(str(part) for part in key[:4]) + ".…" if key else None
+    return RuleProblem(
+        "CONF014",
+        display,
+        line,
+        shown,
+        f"表或列表嵌套超过 {MAX_NESTING} 层，没有读取；规则文件用不到这么深的嵌套，请检查这一处",
+    )
 
 
 def suggest(word: str, options: Any) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    options = list(options)
+    if not options or len(word) > 200:  # nothing to suggest, or no key anyone meant
+        return ""
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"（是否想写 {close[0]}？）" if close else ""
 
 
@@ -133,6 +164,7 @@ def validation_message(
     kind: str = error["type"]
     loc: KeyPath = tuple(error["loc"])
     value = error.get("input")
+    shown = shown_value(value)
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         return "CONF002", f"未知的键{suggest(str(loc[-1]), fields_at(loc[:-1]))}"
@@ -140,17 +172,19 @@ def validation_message(
         return "CONF004", "缺少必填项"
     if kind == "literal_error":
         allowed = ctx.get("expected", "")
-        hint = suggest(str(value), re.findall(r"'([^']*)'", allowed))
-        return "CONF003", f"取值 {value!r} 不在允许的范围：{allowed}{hint}"
+        hint = suggest(str(value)[:100], re.findall(r"'([^']*)'", allowed))
+        return "CONF003", f"取值 {shown} 不在允许的范围：{allowed}{hint}"
     if kind in {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}:
         sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<"}.get(kind, "≤")
         limit = next(iter(ctx.values()), "")
-        return "CONF003", f"取值 {value!r} 超出范围：应 {sign} {limit}"
+        return "CONF003", f"取值 {shown} 超出范围：应 {sign} {limit}"
+    if kind == "string_too_short":
+        return "CONF003", "不能是空字符串"
     if kind == "string_pattern_mismatch":
-        return "CONF003", f"取值 {value!r} 格式不对（应匹配 {ctx.get('pattern')}）"
+        return "CONF003", f"取值 {shown} 格式不对（应匹配 {ctx.get('pattern')}）"
     if kind.endswith("_type") or kind.endswith("_parsing"):
         expected = _TYPE_WORDS.get(kind.split("_")[0], kind.split("_")[0])
-        return "CONF003", f"类型不对：应为{expected}，实际是 {value!r}"
+        return "CONF003", f"类型不对：应为{expected}，实际是 {shown}"
     if kind == "value_error":
         return "CONF003", str(error["msg"]).removeprefix("Value error, ")
     return "CONF003", f"取值无效：{error['msg']}"

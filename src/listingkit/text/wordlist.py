@@ -99,7 +99,7 @@ def _fields_at(loc: KeyPath) -> list[str]:
 @lru_cache(maxsize=64)
 def _load(path: Path, _mtime: float) -> WordList:
     problems: list[RuleProblem] = []
-    raw = read_toml(path, problems)
+    raw = read_toml(path, problems, what="词表")
     if raw is None:
         raise RuleFileError(problems)
     try:

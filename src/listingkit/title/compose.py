@@ -26,7 +26,8 @@ from typing import Any
 
 import regex
 
-from listingkit.errors import ListingkitError
+from listingkit.arguments import kind_of, rules_argument, word_tuple
+from listingkit.errors import ArgumentError, ListingkitError
 from listingkit.findings import Severity
 from listingkit.ruleset.loader import Rules
 from listingkit.text.chars import find_class
@@ -74,7 +75,12 @@ class CompositionError(ListingkitError):
 
 @dataclass(frozen=True)
 class TitleParams:
-    """One row of a parameter sheet: the words to compose a title from."""
+    """One row of a parameter sheet: the words to compose a title from.
+
+    Each part is a tuple of words; a single string is taken as one word
+    (``product="连衣裙"`` is ``product=("连衣裙",)``), and None as no word.
+    Anything else raises :class:`ArgumentError`.
+    """
 
     product: tuple[str, ...]
     category: tuple[str, ...] = ()
@@ -82,6 +88,11 @@ class TitleParams:
     attribute: tuple[str, ...] = ()
     marketing: tuple[str, ...] = ()
     modifier: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for part in PARTS:
+            words = word_tuple(getattr(self, part), f"TitleParams.{part}")
+            object.__setattr__(self, part, words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,6 +433,9 @@ def compose_titles(
     cannot give any title. For many rows, make one :class:`TitleComposer` and
     call its ``compose``: it checks each distinct word only once.
     """
+    if not isinstance(params, TitleParams):
+        raise ArgumentError(f"参数 params 应为 TitleParams，实际是 {kind_of(params)}")
+    rules = rules_argument(rules)
     return TitleComposer(rules, keywords=keywords, segmenter=segmenter).compose(params, n)
 
 
