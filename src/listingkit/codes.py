@@ -13,21 +13,23 @@ import re
 
 __all__ = ["CODES", "CODE_PATTERN", "FAMILIES", "FAMILY_SUBJECTS", "family_of"]
 
-CODE_PATTERN = re.compile(r"^(FILE|TITLE|IMG|SKU|SLOT)\d{3}$")
+CODE_PATTERN = re.compile(r"^(FILE|TITLE|IMG|SHEET|SKU|SLOT)\d{3}$")
 
 #: Family prefix → the module that defines its checks (imported on demand).
 FAMILIES: dict[str, str] = {
     "FILE": "listingkit.files.checks",
     "TITLE": "listingkit.title.checks",
     "IMG": "listingkit.image.checks",
+    "SHEET": "listingkit.sheets.checks",
 }
 
 #: Family prefix → the kinds of subject its checks read, so that a run over
 #: images never imports the title family (and so never jieba).
 FAMILY_SUBJECTS: dict[str, frozenset[str]] = {
-    "FILE": frozenset({"file", "image_error"}),
+    "FILE": frozenset({"file", "image_error", "folder"}),
     "TITLE": frozenset({"title", "sheet_row"}),
     "IMG": frozenset({"image", "image_set"}),
+    "SHEET": frozenset({"sheet"}),
 }
 
 #: Code → kebab-case name.
@@ -35,6 +37,7 @@ CODES: dict[str, str] = {
     "FILE001": "file-unreadable",
     "FILE002": "file-empty",
     "FILE003": "image-unreadable",
+    "FILE004": "folder-not-checked",
     "IMG001": "format-not-allowed",
     "IMG002": "extension-mismatch",
     "IMG003": "image-too-heavy",
@@ -51,6 +54,9 @@ CODES: dict[str, str] = {
     "IMG031": "product-fill",
     "IMG040": "watermark-missing",
     "IMG041": "watermark-forbidden",
+    "SHEET001": "duplicate-header",
+    "SHEET002": "merged-cells",
+    "SHEET003": "keyword-row-skipped",
     "TITLE001": "title-too-long",
     "TITLE002": "title-too-short",
     "TITLE003": "forbidden-character",

@@ -50,3 +50,24 @@ def test_a_long_run_shows_count_share_and_time_left_then_clears():
 def test_only_a_terminal_gets_a_bar():
     assert progress_for(io.StringIO(), "图片") is None
     assert isinstance(progress_for(Terminal(), "图片"), Progress)
+
+
+def test_no_bar_without_a_usable_stderr():
+    assert progress_for(None, "图片") is None  # started with 2>&-
+    closed = io.TextIOWrapper(io.BytesIO())
+    closed.close()  # isatty() on a closed file raises ValueError
+    assert progress_for(closed, "图片") is None
+
+
+class BrokenTerminal(Terminal):
+    def write(self, text: str) -> int:
+        raise OSError(5, "Input/output error")
+
+
+def test_a_terminal_that_goes_away_does_not_stop_the_run():
+    clock = Clock()
+    bar = Progress(BrokenTerminal(), "图片", delay=0.0, clock=clock)
+    for done in range(1, 4):
+        clock.now = done
+        bar(done, 3)
+    bar.close()

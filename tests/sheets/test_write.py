@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from listingkit.errors import InputError, SheetError
+from listingkit.errors import OutputError, SheetError
 from listingkit.sheets import read_sheet, write_xlsx
 
 MakeXlsx = Callable[..., Path]
@@ -136,10 +136,10 @@ def test_refuses_to_write_over_an_input(make_xlsx: MakeXlsx, tmp_path: Path) -> 
     # The same file named another way, and even with overwrite.
     other_spelling = tmp_path / "sub" / ".." / "参数表.xlsx"
     (tmp_path / "sub").mkdir()
-    with pytest.raises(SheetError) as caught:
+    with pytest.raises(OutputError) as caught:
         write_xlsx(other_spelling, ["a"], [["b"]], inputs=[source], overwrite=True)
     message = str(caught.value)
-    assert "参数表.xlsx" in message and "输入" in message
+    assert "参数表.xlsx" in message and "读取" in message
     assert source.read_bytes() == before
     assert _leftovers(tmp_path) == []
 
@@ -149,7 +149,7 @@ def test_refuses_an_input_given_as_a_relative_path(
 ) -> None:
     source = make_xlsx("参数表.xlsx", [["产品词", "品牌"], ["裙", "某"]])
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(SheetError, match=re.escape("参数表.xlsx")):
+    with pytest.raises(OutputError, match=re.escape("参数表.xlsx")):
         write_xlsx(source, ["a"], [["b"]], inputs=["参数表.xlsx"], overwrite=True)
 
 
@@ -157,7 +157,7 @@ def test_refuses_a_hard_link_to_an_input(make_xlsx: MakeXlsx, tmp_path: Path) ->
     source = make_xlsx("参数表.xlsx", [["产品词", "品牌"], ["裙", "某"]])
     link = tmp_path / "链接.xlsx"
     os.link(source, link)
-    with pytest.raises(SheetError) as caught:
+    with pytest.raises(OutputError) as caught:
         write_xlsx(link, ["a"], [["b"]], inputs=[source], overwrite=True)
     assert str(link) in str(caught.value)
 
@@ -165,7 +165,7 @@ def test_refuses_a_hard_link_to_an_input(make_xlsx: MakeXlsx, tmp_path: Path) ->
 def test_refuses_an_existing_file_unless_overwrite(tmp_path: Path) -> None:
     path = tmp_path / "候选标题.xlsx"
     path.write_bytes(b"old")
-    with pytest.raises(SheetError) as caught:
+    with pytest.raises(OutputError) as caught:
         write_xlsx(path, ["a"], [["b"]])
     message = str(caught.value)
     assert str(path) in message and "已存在" in message
@@ -186,14 +186,14 @@ def test_refuses_a_suffix_other_than_xlsx(tmp_path: Path, name: str) -> None:
 def test_refuses_a_folder(tmp_path: Path) -> None:
     path = tmp_path / "out.xlsx"
     path.mkdir()
-    with pytest.raises(SheetError) as caught:
+    with pytest.raises(OutputError) as caught:
         write_xlsx(path, ["a"], [["b"]], overwrite=True)
     assert str(path) in str(caught.value)
 
 
-def test_missing_folder_is_an_input_error(tmp_path: Path) -> None:
+def test_missing_folder_is_an_output_error(tmp_path: Path) -> None:
     path = tmp_path / "没有的文件夹" / "out.xlsx"
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(OutputError) as caught:
         write_xlsx(path, ["a"], [["b"]])
     assert str(path) in str(caught.value) and "不存在" in str(caught.value)
 
@@ -232,7 +232,7 @@ def test_interrupted_overwrite_keeps_the_old_file(tmp_path: Path) -> None:
     assert _leftovers(tmp_path) == []
 
 
-def test_os_error_while_writing_is_an_input_error(
+def test_os_error_while_writing_is_an_output_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "out.xlsx"
@@ -241,7 +241,7 @@ def test_os_error_while_writing_is_an_input_error(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", locked)
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(OutputError) as caught:
         write_xlsx(path, ["a"], [["b"]])
     message = str(caught.value)
     assert str(path) in message and "Excel" in message
@@ -255,3 +255,52 @@ def test_written_file_has_normal_permissions(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_our_own_workbook_is_replaced_without_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "候选标题.xlsx"
+    write_xlsx(path, ["标题"], [["旧的"]])
+    assert openpyxl.load_workbook(path).properties.creator == "listingkit"
+    write_xlsx(path, ["标题"], [["新的"]])
+    assert read_sheet(path).rows[0].values == {"标题": "新的"}
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_workbook_someone_else_made_is_not_ours(tmp_path: Path) -> None:
+    from listingkit.sheets.writer import is_our_workbook
+
+    theirs = tmp_path / "theirs.xlsx"
+    openpyxl.Workbook().save(theirs)
+    text = tmp_path / "notes.xlsx"
+    text.write_text("<dc:creator>listingkit</dc:creator>", encoding="utf-8")
+    assert not is_our_workbook(theirs) and not is_our_workbook(text)
+    with pytest.raises(OutputError, match="--force"):
+        write_xlsx(theirs, ["a"], [["b"]])
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_refuses_a_fifo_even_with_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    os.mkfifo(path)
+    with pytest.raises(OutputError, match="管道"):
+        write_xlsx(path, ["a"], [["b"]], overwrite=True)
+    assert path.is_fifo()
+
+
+def test_failed_save_removes_the_spool_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool))
+    path = tmp_path / "out" / "out.xlsx"
+    path.parent.mkdir()
+
+    def full(self: object, *args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("openpyxl.writer.excel.ExcelWriter.write_data", full)
+    with pytest.raises(OutputError, match="磁盘空间不足"):
+        write_xlsx(path, ["标题"], [[f"标题{n}"] for n in range(300)])
+    assert list(spool.iterdir()) == []
+    assert list(path.parent.iterdir()) == []

@@ -2,20 +2,34 @@
 
 ``main(argv) -> int`` returns the exit status (see :mod:`listingkit.status`),
 so tests call it directly. A user error is one line on stderr and status 2;
-a traceback appears only with ``--debug``.
+a traceback appears only with ``--debug``. SIGINT returns 130 and SIGTERM 143
+after every worker is stopped and every temporary file removed; a reader that
+leaves early (``| head -1``) ends the run quietly with 141.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from listingkit import __version__
 from listingkit.cli import check, explain, images, lint_titles, rules, titles
 from listingkit.errors import ListingkitError, RuleFileError
-from listingkit.status import EXIT_ERROR
+from listingkit.printable import printable, show_path
+from listingkit.status import (
+    EXIT_BROKEN_PIPE,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    Terminated,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -45,35 +59,181 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _cover_closed_descriptors()
+    if sys.stderr is None:  # started with 2>&-: messages go nowhere, never into the report
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the whole run
+    with _signals_raise() as received:
+        try:
+            status = _run(list(sys.argv[1:] if argv is None else argv))
+            if received:  # raised where Python drops exceptions (a __del__): still stop
+                raise KeyboardInterrupt if received[0] == signal.SIGINT else Terminated
+            return status
+        except BrokenPipeError:
+            return _reader_gone()
+        except KeyboardInterrupt:
+            _stop_everything()
+            _say("listingkit: 已中断（SIGINT），工作进程已停止，临时文件已删除")
+            return EXIT_INTERRUPTED
+        except Terminated:
+            _stop_everything()
+            _say("listingkit: 收到 SIGTERM，已停止；工作进程已停止，临时文件已删除")
+            return EXIT_TERMINATED
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parser.parse_args(argv)
     except _ArgumentError as exc:
-        print(exc, file=sys.stderr)
+        _say(str(exc))
         return EXIT_ERROR
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     try:
         status: int = args.handler(args)
+        _flush_stdout()
     except RuleFileError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            _say(str(problem))
         return EXIT_ERROR
     except ListingkitError as exc:
-        print(f"listingkit: {exc}", file=sys.stderr)
+        _say(f"listingkit: {exc}")
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("listingkit: 已中断", file=sys.stderr)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _say(f"listingkit: {_os_error_line(exc)}")
         return EXIT_ERROR
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
         else:
-            print(
-                f"listingkit: 内部错误 {type(exc).__name__}: {exc}；"
-                "请加 --debug 重新运行并把输出报告给维护者",
-                file=sys.stderr,
+            _say(
+                f"listingkit: 内部错误 {type(exc).__name__}: {printable(str(exc))}；"
+                "请加 --debug 重新运行并把输出报告给维护者"
             )
         return EXIT_ERROR
     return status
+
+
+def _say(line: str) -> None:
+    """One line on standard error; a closed or broken stderr must not turn into a traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+
+def _flush_stdout() -> None:
+    # Flushed here, so a broken pipe or a full disk is met inside main, not at exit.
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def _reader_gone() -> int:
+    """``listingkit … | head -1``: the reader left; stop quietly.
+
+    As the Python documentation advises (signal module, "Note on SIGPIPE"):
+    point standard output at /dev/null so the flush at exit does not raise
+    again. The status is 141 (128 + SIGPIPE), what a shell reports for any
+    other program stopped by a closed pipe, so ``set -o pipefail`` scripts
+    treat listingkit like ``grep`` or ``cat``; it is not 0 because the report
+    was not delivered whole.
+    """
+    _stop_everything()
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
+
+
+def _os_error_line(exc: OSError) -> str:
+    """An operating-system error no layer turned into a message: name the file and the reason."""
+    from listingkit.oserrors import os_reason
+
+    if isinstance(exc.filename, str | bytes):
+        return f"{show_path(os.fsdecode(exc.filename))}：{os_reason(exc)}"
+    return f"系统错误：{os_reason(exc)}"
+
+
+def _stop_everything() -> None:
+    """After Ctrl-C, SIGTERM or a closed pipe: no worker and no temporary file survives."""
+    from listingkit.safeio import remove_temporaries
+    from listingkit.workers import stop_all_pools
+
+    stop_all_pools()
+    remove_temporaries()
+
+
+def _cover_closed_descriptors() -> None:
+    """Started with ``>&-`` or ``2>&-``: hold descriptors 0-2 open on /dev/null.
+
+    Otherwise the next file opened (a temporary output file) would get number
+    1 or 2, and anything written to "standard output" would land in it.
+    """
+    for number in (0, 1, 2):
+        try:
+            os.fstat(number)
+        except OSError:
+            with contextlib.suppress(OSError):
+                opened = os.open(os.devnull, os.O_RDWR)
+                if opened != number:  # a lower one was closed too and took it first
+                    os.dup2(opened, number)
+                    os.close(opened)
+
+
+def _raise_in(main_pid: int, received: list[int]) -> Callable[[int, object], None]:
+    """The handler for SIGINT and SIGTERM in the process ``main_pid``.
+
+    A worker forked from it keeps this handler until its initializer replaces
+    it; a signal in that moment must end the worker quietly, not raise into
+    the pool's start-up code.
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        if os.getpid() != main_pid:
+            if signum == signal.SIGTERM:
+                os._exit(EXIT_TERMINATED)
+            return  # SIGINT: the parent decides
+        _ignore_further_signals()
+        received.append(signum)
+        raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+    return handler
+
+
+def _ignore_further_signals() -> None:
+    # A second Ctrl-C or SIGTERM must not cut the cleanup short.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[list[int]]:
+    """SIGINT and SIGTERM raise in the main thread while a command runs, then the
+    handlers in place before (a test runner's, say) come back. Yields the list
+    of signals received."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    handler = _raise_in(os.getpid(), received)
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    previous_hook = sys.unraisablehook
+
+    def quiet_about_signals(unraisable: Any) -> None:
+        # A signal that lands in a __del__ cannot propagate; main() sees it in
+        # ``received`` and stops, so Python's "Exception ignored" note is noise.
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt | Terminated):
+            previous_hook(unraisable)
+
+    sys.unraisablehook = quiet_about_signals
+    try:
+        yield received
+    finally:
+        sys.unraisablehook = previous_hook
+        for signum, previous in zip((signal.SIGINT, signal.SIGTERM), before, strict=True):
+            if previous is not None:  # None: set outside Python, cannot be put back
+                signal.signal(signum, previous)

@@ -30,7 +30,7 @@ def add_parser(commands: Any) -> None:
 def _check(args: argparse.Namespace) -> int:
     selection = selection_of(args)
     rules = resolve_rules(args.platform, args.rules, start=args.paths[0])
-    check_output(args.output, [*args.paths, *rules.paths])
+    check_output(args.output, [*args.paths, *rules.paths], force=args.force)
     with batch_options(args) as batch:
         report = check_files(
             args.paths, rules, select=selection.select, ignore=selection.ignore, **batch

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import io
+import math
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
-from listingkit.errors import UsageError
+from listingkit.errors import OutputError
 from listingkit.findings import Report, Severity
 from listingkit.output import FORMATS, auto_format, render, use_color
 from listingkit.registry import Selection
+from listingkit.safeio import atomic_output, check_target
+from listingkit.safeio.write import write_reason
 from listingkit.status import EXIT_OK
 
 __all__ = [
@@ -22,6 +27,7 @@ __all__ = [
     "batch_options",
     "check_output",
     "emit_report",
+    "is_ours",
     "output_stream",
     "selection_of",
 ]
@@ -48,7 +54,18 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="输出格式；auto 在 GitHub Actions 中为 github，否则为 text",
     )
-    group.add_argument("-o", "--output", metavar="FILE", help="把结果写入文件而不是标准输出")
+    group.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="把结果写入文件而不是标准输出；已存在的文件只在它是 listingkit 写的报告或表格时替换",
+    )
+    group.add_argument(
+        "--force",
+        action="store_true",
+        help="允许替换已存在、但不是 listingkit 写的输出文件"
+        "（本次读取的文件、设备、管道、文件夹仍然拒绝）",
+    )
     group.add_argument(
         "--select",
         action="extend",
@@ -76,13 +93,20 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: The longest --timeout taken: a day. "inf" and larger values are refused, not
+#: taken as "no limit", so a typo never turns the limit off; 0 means no limit.
+MAX_TIMEOUT = 86400.0
+
+
 def _seconds(value: str) -> float:
     try:
         seconds = float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"不是秒数：{value}") from None
-    if seconds < 0 or seconds != seconds:
-        raise argparse.ArgumentTypeError(f"秒数不能为负：{value}")
+    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"秒数必须在 0 到 {MAX_TIMEOUT:g} 之间：{value}；不限时间请写 0"
+        )
     return seconds
 
 
@@ -96,7 +120,10 @@ def add_batch_options(parser: argparse.ArgumentParser) -> None:
         type=_seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"每张图最多处理这么久，超时记为 FILE003 并继续（默认 {DEFAULT_TIMEOUT:g}；0 不限）",
+        help=(
+            f"每张图最多处理这么久，超时记为 FILE003 并继续"
+            f"（默认 {DEFAULT_TIMEOUT:g}；0 不限；最多 {MAX_TIMEOUT:g}，inf 不接受）"
+        ),
     )
     group.add_argument(
         "--no-progress",
@@ -124,39 +151,113 @@ def selection_of(args: argparse.Namespace) -> Selection:
     return selection
 
 
-def check_output(target: str | None, inputs: Sequence[str | os.PathLike[str]] = ()) -> None:
-    """Refuse, before any work, an ``--output`` that is a folder or a file the run reads."""
-    if target is None:
-        return
-    path = Path(target)
-    for given in inputs:
-        if Path(given).exists() and path.exists() and path.samefile(given):
-            raise UsageError(f"--output {target} 是本次读取的文件，不能覆盖它；请换一个文件名")
-    if path.is_dir():
-        raise UsageError(f"--output {target} 是一个文件夹；请给出文件名")
-    if not path.parent.is_dir():
-        raise UsageError(f"--output 的文件夹 {path.parent} 不存在")
+def check_output(
+    target: str | None, inputs: Sequence[str | os.PathLike[str]] = (), *, force: bool = False
+) -> None:
+    """Refuse, before any work, an ``--output`` that must not be written.
+
+    A device, FIFO, socket or folder, a file the run reads (``inputs``), or an
+    existing file that is not a listingkit report or workbook (unless ``force``).
+    """
+    if target is not None:
+        check_target(target, inputs=inputs, force=force, ours=is_ours)
+
+
+def is_ours(path: Path) -> bool:
+    """Whether ``path`` is a report or workbook listingkit wrote, so it may be replaced.
+
+    Recognised by the format's own marker: the SARIF tool name, the JUnit suite
+    name, the JSON report's leading keys, the workbook's creator. Text and
+    GitHub output carry no marker and are never recognised.
+    """
+    from listingkit.sheets.writer import is_our_workbook, open_regular
+
+    try:
+        with open_regular(path) as handle:
+            head = handle.read(_MARKER_HEAD)
+    except OSError:
+        return False
+    if head.startswith(b"PK"):
+        return is_our_workbook(path)
+    return any(marker.match(head) for marker in _REPORT_MARKERS)
+
+
+# The first bytes of each report format listingkit writes.
+_MARKER_HEAD = 4096
+_REPORT_MARKERS = (
+    # json: Report.to_dict()
+    re.compile(rb'\s*\{\s*"schema_version"\s*:\s*\d+\s*,\s*"platform"\s*:'),
+    # titles --format json: one object per row
+    re.compile(rb'\s*\[\s*\{\s*"row"\s*:\s*\d+\s*,\s*"item"\s*:'),
+    # sarif: the tool driver is listingkit
+    re.compile(
+        rb'\s*\{\s*"\$schema"\s*:\s*"[^"]*"\s*,\s*"version"\s*:\s*"2\.1\.0"\s*,'
+        rb'\s*"runs"\s*:\s*\[\s*\{\s*"tool"\s*:\s*\{\s*"driver"\s*:\s*\{\s*"name"\s*:\s*"listingkit"'
+    ),
+    # junit
+    re.compile(rb'\s*(<\?xml[^>]{0,200}\?>\s*)?<testsuites name="listingkit"'),
+)
 
 
 @contextmanager
 def output_stream(
-    target: str | None, inputs: Sequence[str | os.PathLike[str]] = ()
+    target: str | None, inputs: Sequence[str | os.PathLike[str]] = (), *, force: bool = False
 ) -> Iterator[TextIO]:
-    """Standard output, or the ``--output`` file written whole at the end.
+    """Standard output, or the ``--output`` file, written whole or not at all.
 
-    The file is written next to its final name and moved into place, so an
-    interrupted run never leaves half a report behind. A file the run reads
-    (``inputs``) is never the output.
+    The file goes through :func:`listingkit.safeio.atomic_output`: never onto a
+    device, a pipe, a folder, an input, or a file that is not ours without
+    ``force``; a fresh temporary file is renamed into place. A write error on
+    standard output (a full disk behind ``>``) is one :class:`OutputError`.
     """
-    if target is None:
-        yield sys.stdout
+    if target is not None:
+        with atomic_output(target, inputs=inputs, force=force, ours=is_ours) as handle:
+            yield cast("TextIO", handle)  # a TextIOWrapper
         return
-    check_output(target, inputs)
-    path = Path(target)
-    partial = path.with_name(f".{path.name}.partial")
-    with open(partial, "w", encoding="utf-8", newline="\n") as handle:
-        yield handle
-    os.replace(partial, path)
+    if sys.stdout is None:
+        raise OutputError("标准输出已关闭（>&-），报告无处可写；请用 -o 文件 写入文件")
+    try:
+        with _buffered_stdout() as stream:
+            yield stream
+            stream.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"无法写入标准输出：{write_reason(exc)}") from None
+
+
+@contextmanager
+def _buffered_stdout() -> Iterator[TextIO]:
+    """Standard output, with every byte written or an error, even under ``python -u``.
+
+    Unbuffered (``-u``, PYTHONUNBUFFERED), Python's text layer ignores a short
+    write: on a disk that fills up the rest of the report would vanish without
+    an error. Then the report is collected and written here, retrying short
+    writes until the operating system raises (ENOSPC, EPIPE).
+    """
+    stream = sys.stdout
+    raw = getattr(stream, "buffer", None)
+    if not isinstance(raw, io.RawIOBase):
+        yield stream
+        return
+    stream.flush()
+    pending = _Pending(terminal=stream.isatty())
+    yield pending
+    data = memoryview(pending.getvalue().encode(stream.encoding, stream.errors or "strict"))
+    descriptor = raw.fileno()
+    while data:
+        data = data[os.write(descriptor, data) :]
+
+
+class _Pending(io.StringIO):
+    """Text held for standard output; a terminal still counts as one (for colour)."""
+
+    def __init__(self, *, terminal: bool) -> None:
+        super().__init__()
+        self._terminal = terminal
+
+    def isatty(self) -> bool:
+        return self._terminal
 
 
 def emit_report(
@@ -164,7 +265,7 @@ def emit_report(
 ) -> int:
     """Render the report in the chosen format and return the exit status."""
     fmt = auto_format(os.environ) if args.format == "auto" else args.format
-    with output_stream(args.output, inputs) as stream:
+    with output_stream(args.output, inputs, force=args.force) as stream:
         render(report, fmt, stream, color=use_color(stream, os.environ))
     if args.exit_zero:
         return EXIT_OK

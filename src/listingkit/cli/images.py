@@ -60,7 +60,7 @@ def _images(args: argparse.Namespace) -> int:
     selection = selection_of(args)
     paths = expand(args.paths)
     rules = resolve_rules(args.platform, args.rules, start=Path(paths[0]))
-    check_output(args.output, [*paths, *rules.paths])
+    check_output(args.output, [*paths, *rules.paths], force=args.force)
     with batch_options(args) as batch:
         report = check_images(
             paths, rules, role=args.role, select=selection.select, ignore=selection.ignore, **batch

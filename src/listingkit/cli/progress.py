@@ -50,17 +50,30 @@ class Progress:
         line = f"\r{self._label} {done}/{total} {bar} {share:4.0%}"
         if 0 < done < total:
             line += f"  剩余约 {elapsed * (total - done) / done:.0f} 秒"
-        self._stream.write(line + "\x1b[K")
-        self._stream.flush()
+        self._write(line + "\x1b[K")
 
     def close(self) -> None:
         """Clear the bar, if one was drawn, so the report starts on a clean line."""
         if self._drawn_at is not None:
-            self._stream.write("\r\x1b[K")
+            self._write("\r\x1b[K")
+
+    def _write(self, text: str) -> None:
+        # The bar is a courtesy: a terminal that went away (closed, hung up) must
+        # not stop the run. Drawing simply stops.
+        try:
+            self._stream.write(text)
             self._stream.flush()
+        except (OSError, ValueError):
+            self._delay = float("inf")
+            self._drawn_at = None
 
 
-def progress_for(stream: TextIO, label: str) -> Progress | None:
-    """A progress bar on ``stream`` when it is a terminal; None otherwise (CI logs, pipes)."""
+def progress_for(stream: TextIO | None, label: str) -> Progress | None:
+    """A progress bar on ``stream`` when it is a terminal; None otherwise (CI logs,
+    pipes, a closed or missing stderr)."""
     isatty = getattr(stream, "isatty", None)
-    return Progress(stream, label) if isatty is not None and isatty() else None
+    try:
+        terminal = isatty is not None and bool(isatty())
+    except (OSError, ValueError):  # a closed file
+        terminal = False
+    return Progress(stream, label) if terminal and stream is not None else None

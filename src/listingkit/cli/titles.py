@@ -42,10 +42,7 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--segmenter", choices=("jieba", "rjieba"), default="jieba", help="分词器，默认 jieba"
     )
-    parser.add_argument(
-        "--force", action="store_true", help="允许覆盖已存在的输出文件（输入表除外）"
-    )
-    add_common_options(parser)
+    add_common_options(parser)  # includes --force, shared by every output
     parser.set_defaults(handler=_titles)
 
 
@@ -85,6 +82,7 @@ def _print_rows(result: Any, stream: TextIO) -> None:
 
 def _titles(args: argparse.Namespace) -> int:
     from listingkit.sheets import read_keywords, read_sheet, write_xlsx
+    from listingkit.sheets.checks import sheet_findings
     from listingkit.title.score import KeywordScores
     from listingkit.title.sheet import compose_sheet, titles_workbook_rows
 
@@ -93,13 +91,19 @@ def _titles(args: argparse.Namespace) -> int:
     selection = selection_of(args)
     rules = resolve_rules(args.platform, args.rules, start=Path(args.sheet).parent)
     inputs = [args.sheet, *([args.keywords] if args.keywords else []), *rules.paths]
-    check_output(args.output, inputs)
+    check_output(args.output, inputs, force=args.force)
     sheet = read_sheet(args.sheet, sheet=args.sheet_name)
-    keywords = None
+    keywords, keyword_findings = None, []
     if args.keywords:
         table = read_keywords(args.keywords)
-        for problem in table.problems:
-            print(f"listingkit: {args.keywords}: {problem}", file=sys.stderr)
+        # Rows left out, duplicate headers, merged cells: SHEET findings in the report.
+        keyword_findings = sheet_findings(
+            table,
+            rules,
+            display=Path(args.keywords).as_posix(),
+            select=selection.select,
+            ignore=selection.ignore,
+        )
         keywords = KeywordScores.from_stats(table.stats)
     result = compose_sheet(
         sheet,
@@ -112,6 +116,7 @@ def _titles(args: argparse.Namespace) -> int:
         segmenter=args.segmenter,
         display=Path(args.sheet).as_posix(),
     )
+    result.report.extend(keyword_findings)
     workbook = bool(args.output and args.output.lower().endswith(".xlsx"))
     if workbook:
         # The workbook holds the candidates; standard output gets only the findings.
@@ -121,13 +126,13 @@ def _titles(args: argparse.Namespace) -> int:
         args.output = None
     fmt = auto_format(os.environ) if args.format == "auto" else args.format
     if fmt == "json":
-        with output_stream(args.output, inputs) as stream:
+        with output_stream(args.output, inputs, force=args.force) as stream:
             data = [outcome.to_dict() for outcome in result.outcomes]
             stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return EXIT_OK if args.exit_zero else result.report.exit_code(Severity(args.fail_on))
     if fmt == "text" and not workbook:
         # The candidates and the findings together, on screen or in the --output file.
-        with output_stream(args.output, inputs) as stream:
+        with output_stream(args.output, inputs, force=args.force) as stream:
             _print_rows(result, stream)
             render(result.report, "text", stream, color=use_color(stream, os.environ))
         return EXIT_OK if args.exit_zero else result.report.exit_code(Severity(args.fail_on))

@@ -11,21 +11,26 @@ import errno
 import itertools
 import os
 import re
-import secrets
+import stat
+import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from listingkit.errors import InputError, SheetError
+from listingkit.errors import SheetError
+from listingkit.printable import show_path
+from listingkit.safeio import atomic_output, check_target
 from listingkit.sheets.model import column_name
 from listingkit.sheets.text import display_width
 
 if TYPE_CHECKING:
+    from openpyxl import Workbook
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-__all__ = ["write_xlsx"]
+__all__ = ["CREATOR", "is_our_workbook", "open_regular", "write_xlsx"]
 
 # Column widths come from the header and this many first rows, so the rest can
 # stream straight to disk.
@@ -33,21 +38,24 @@ _WIDTH_SAMPLE = 200
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 # Excel re-reads a cell starting with one of these as a formula once it is edited;
 # '#' covers the error literals (#N/A) that openpyxl would store as error cells.
-_FORMULA_LEAD = ("=", "+", "-", "@")
-_RISKY_LEAD = (*_FORMULA_LEAD, "#")
-# Control characters pasted in from web pages: openpyxl refuses a cell holding one
-# (the XML cannot carry them) and they are invisible anyway, so they go.
-# Same set as openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE.
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+# Full-width forms too: an input method may turn them into the ASCII ones on edit.
+_FORMULA_LEAD = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+_RISKY_LEAD = (*_FORMULA_LEAD, "#", "＃")
+# Skipped before the test above: a tab or CR is a known way round formula guards,
+# and a zero-width or direction mark hides what the cell starts with.
+_INVISIBLE_LEAD = (
+    " \t\r\n\u00a0\u3000\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u202a\u202b\u202c\u202d\u202e"
+)
+# Control characters pasted in from web pages: openpyxl refuses a cell holding a C0
+# one (the XML cannot carry them; openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE), and DEL
+# and the C1 ones are invisible anyway, so they all go (tab, LF and CR stay).
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037\177-\237]")
 _BAD_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_MAX = 31
-_WRITE_REASONS = {
-    errno.EACCES: "没有写入权限，或文件正在 Excel/WPS 中打开（请先关闭）",
-    errno.EPERM: "没有写入权限，或文件正在 Excel/WPS 中打开（请先关闭）",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "磁盘或文件夹是只读的",
-    errno.ENOENT: "文件夹不存在",
-}
+#: The workbook's creator property, the mark of a file listingkit may replace.
+CREATOR = "listingkit"
+_CREATOR_MARK = re.compile(rb"<dc:creator(?:\s[^>]{0,200})?>\s*listingkit\s*</dc:creator>")
+_CORE_XML_MAX = 64 * 1024
 
 
 def write_xlsx(
@@ -61,58 +69,43 @@ def write_xlsx(
 ) -> None:
     """Write ``headers`` and ``rows`` to a new .xlsx file at ``path``.
 
-    Refuses (:class:`SheetError`) to write over any of ``inputs`` or, unless
-    ``overwrite`` is true, over any existing file. The file appears complete or
-    not at all: it is written beside the target and then renamed over it. Text
-    that looks like a formula (``=SUM(…)``, ``+86 138``, ``-5%``, ``@home``) is
-    stored as text.
+    Refuses (:class:`SheetError`) a name not ending in .xlsx, and
+    (:class:`OutputError`) any of ``inputs``, a device, FIFO or folder, and an
+    existing file that is not a workbook listingkit wrote unless ``overwrite``.
+    The file appears complete or not at all (see :func:`listingkit.safeio.atomic_output`).
+    Text that Excel would take for a formula (``=SUM(…)``, ``+86 138``, ``-5%``,
+    ``@home``, also behind control or invisible characters) is stored as text.
     """
     target = Path(path)
-    _check_target(target, inputs, overwrite)
+    if target.suffix.lower() != ".xlsx":
+        raise SheetError(f"输出文件必须以 .xlsx 结尾：{show_path(target)}；请改用 .xlsx 文件名")
     _check_sheet_name(target, sheet_name)
+    check_target(target, inputs=inputs, force=overwrite, ours=is_our_workbook)
     rows = iter(rows)
     sample = [list(row) for row in itertools.islice(rows, _WIDTH_SAMPLE)]
-    temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    with atomic_output(
+        target, binary=True, inputs=inputs, force=overwrite, ours=is_our_workbook
+    ) as handle:
+        _save(handle, headers, itertools.chain(sample, rows), sample, sheet_name)
+
+
+def is_our_workbook(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is an .xlsx listingkit wrote: its creator property says so.
+
+    Reads only the zip directory and ``docProps/core.xml`` (at most 64 KiB of it).
+    """
     try:
-        # "xb" honours the umask (mkstemp would leave the result readable by the owner only).
-        with temporary.open("xb") as handle:
-            _save(handle, headers, itertools.chain(sample, rows), sample, sheet_name)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        reason = _WRITE_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
-        raise InputError(f"无法写入 {target}：{reason}") from exc
-    except BaseException:  # also Ctrl-C: never leave the temporary file behind
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def _check_target(target: Path, inputs: Sequence[str | os.PathLike[str]], overwrite: bool) -> None:
-    if target.suffix.lower() != ".xlsx":
-        raise SheetError(f"输出文件必须以 .xlsx 结尾：{target}；请改用 .xlsx 文件名")
-    for given in inputs:
-        if _same_file(target, Path(given)):
-            raise SheetError(
-                f"不能写到输入文件 {target}：它是这次读取的表格，写入会覆盖原始数据；"
-                "请换一个输出文件名"
-            )
-    if target.is_dir():
-        raise SheetError(f"{target} 是一个文件夹；请给出要新建的 .xlsx 文件名")
-    if target.exists() and not overwrite:
-        raise SheetError(f"{target} 已存在，没有覆盖；请换一个输出文件名，或明确选择覆盖已有文件")
-    if not target.parent.is_dir():
-        raise InputError(f"无法写入 {target}：文件夹 {target.parent} 不存在；请先创建它")
-
-
-def _same_file(target: Path, given: Path) -> bool:
-    if target.resolve() == given.resolve():
-        return True
-    try:  # hard links, and case-insensitive disks where A.xlsx is a.xlsx
-        return target.exists() and given.exists() and os.path.samefile(target, given)
-    except OSError:
+        with open_regular(path) as handle, zipfile.ZipFile(handle) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > _CORE_XML_MAX:
+                return False
+            with archive.open(info) as member:
+                core = member.read(_CORE_XML_MAX)
+    except (OSError, KeyError, ValueError, RuntimeError, EOFError, NotImplementedError):
         return False
+    except (zipfile.BadZipFile, zlib.error):
+        return False
+    return _CREATOR_MARK.search(core) is not None
 
 
 def _check_sheet_name(target: Path, name: str) -> None:
@@ -133,6 +126,7 @@ def _save(
     from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
+    book.properties.creator = CREATOR  # how a later run knows it may replace this file
     sheet = book.create_sheet(sheet_name)
     # In write-only mode widths and panes must be set before the first row.
     for index, width in enumerate(_widths(headers, sample)):
@@ -146,33 +140,100 @@ def _save(
     try:
         for row in rows:
             sheet.append([_value(sheet, value) for value in row])
+        _save_book(book, handle)
     except BaseException:
-        # openpyxl spools the sheet to its own file in the system temp folder and
-        # removes it only on save; save the half workbook (our caller deletes it)
-        # so that spool file goes now and its XML stream is closed properly.
-        with contextlib.suppress(Exception):
-            book.save(handle)
+        _discard_spool(sheet)
         raise
-    book.save(handle)
+
+
+def _save_book(book: Workbook, handle: IO[bytes]) -> None:
+    """``book.save(handle)``, with the zip closed even when writing fails.
+
+    openpyxl leaves its zip open on an error; collected later it writes to the
+    closed file and prints "Exception ignored … Traceback" at exit.
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(book, archive).save()  # what Workbook.save does, on our zip
+    finally:
+        with contextlib.suppress(Exception):
+            archive.close()
+
+
+def _discard_spool(sheet: WriteOnlyWorksheet) -> None:
+    """Close and remove the file openpyxl spools the sheet into (in the system temp folder).
+
+    openpyxl removes it only on a successful save (or at exit): on Ctrl-C,
+    SIGTERM or a full disk it would stay, and its half-closed XML stream would
+    print "Exception ignored" when collected.
+    """
+    writer = getattr(sheet, "_writer", None)
+    rows = getattr(sheet, "_rows", None)
+    with contextlib.suppress(Exception):
+        if rows is not None:
+            rows.close()
+    if writer is None:
+        return
+    with contextlib.suppress(Exception):
+        writer.close()
+    spool = getattr(writer, "out", None)
+    if isinstance(spool, str):
+        with contextlib.suppress(OSError):
+            os.remove(spool)
+        with contextlib.suppress(Exception):
+            openpyxl_spools().remove(spool)
+
+
+def open_regular(path: str | os.PathLike[str]) -> IO[bytes]:
+    """``path`` opened for reading if it is a regular file, never waiting on a FIFO
+    swapped in since it was checked, never through a symbolic link."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(errno.EINVAL, "not a regular file", os.fspath(path))
+    return os.fdopen(descriptor, "rb")
+
+
+def openpyxl_spools() -> list[str]:
+    """openpyxl's list of spool files it removes at exit."""
+    from openpyxl.worksheet import _writer
+
+    spools: list[str] = _writer.ALL_TEMP_FILES
+    return spools
 
 
 def _value(sheet: WriteOnlyWorksheet, value: object) -> object:
     if isinstance(value, str):
-        if value.startswith(_RISKY_LEAD):
-            return _cell(sheet, value)
-        return _clean(value)
+        text = _clean(value)
+        if _looks_risky(text):
+            return _text_cell(sheet, text)
+        return text
     if value is None or isinstance(value, int | float | Decimal | dt.date | dt.time | dt.timedelta):
         return value
-    return str(value)
+    return _value(sheet, str(value))
 
 
 def _cell(sheet: WriteOnlyWorksheet, text: str) -> Cell:
+    """A header cell: always text, whatever it looks like."""
+    return _text_cell(sheet, _clean(text))
+
+
+def _looks_risky(text: str) -> bool:
+    # Decided on the cleaned text, and past leading blanks and invisible characters:
+    # "\x01=HYPERLINK(…)" is "=HYPERLINK(…)" once the control character is gone.
+    return text.lstrip(_INVISIBLE_LEAD).startswith(_RISKY_LEAD)
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Cell:
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(sheet, _clean(text))
+    cell = WriteOnlyCell(sheet, text)
     # openpyxl would store "=…" as a formula and "#N/A" as an error value: force text.
     cell.data_type = "s"
-    if text.startswith(_FORMULA_LEAD):
+    if text.lstrip(_INVISIBLE_LEAD).startswith(_FORMULA_LEAD):
         # Excel's leading apostrophe: the cell stays text even after it is edited.
         cell.quotePrefix = True
     return cell

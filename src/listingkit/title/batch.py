@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from listingkit.ruleset.loader import Rules
 from listingkit.title.compose import CompositionError, TitleCandidate, TitleComposer, TitleParams
 from listingkit.title.score import KeywordScores
+from listingkit.workers import process_pool
 
 __all__ = ["PARALLEL_MIN_ROWS", "RowResult", "compose_many"]
 
@@ -63,9 +63,7 @@ def compose_many(
         composer = TitleComposer(rules, keywords=keywords, segmenter=segmenter)
         return _compose_rows(composer, rows, n)
     chunks = [rows[i : i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        initializer=_start_worker,
-        initargs=(rules, keywords, segmenter, n),
+    with process_pool(
+        workers, initializer=_start_worker, initargs=(rules, keywords, segmenter, n)
     ) as pool:
         return [result for chunk in pool.map(_work, chunks) for result in chunk]

@@ -1,0 +1,110 @@
+"""The one place that starts worker processes, and the one that stops them.
+
+A batch of images or title rows runs on every core. Workers must never outlive
+the run: not when the user presses Ctrl-C, not when CI sends SIGTERM, not even
+when the parent is killed outright. So:
+
+- a worker ignores SIGINT (Ctrl-C reaches the whole process group, and the
+  parent decides what happens) and takes SIGTERM's default action (it must not
+  inherit the parent's handler, which raises into running code);
+- on Linux a worker asks the kernel for SIGTERM when its parent dies
+  (``PR_SET_PDEATHSIG``), which covers a parent killed by SIGKILL;
+- when the parent stops on an exception or a signal, pending work is cancelled
+  and the worker processes are terminated, not waited for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+__all__ = ["process_pool", "stop_all_pools"]
+
+_PR_SET_PDEATHSIG = 1
+_STOP_WAIT = 2.0  # seconds a terminated worker gets before it is killed
+
+_pools: set[ProcessPoolExecutor] = set()
+_pools_lock = threading.Lock()
+
+
+def _die_with_parent(parent: int) -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    # The parent may have died between fork and prctl: then nobody will signal us.
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _start_worker(
+    parent: int, initializer: Callable[..., object] | None, initargs: tuple[Any, ...]
+) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@contextlib.contextmanager
+def process_pool(
+    workers: int,
+    *,
+    initializer: Callable[..., object] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[ProcessPoolExecutor]:
+    """A process pool that is shut down normally when the block ends, and torn
+    down at once (pending work cancelled, processes terminated) when it ends by
+    an exception, KeyboardInterrupt, SIGTERM or a generator being closed."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        initializer=_start_worker,
+        initargs=(os.getpid(), initializer, initargs),
+    )
+    with _pools_lock:
+        _pools.add(pool)
+    try:
+        yield pool
+    except BaseException:
+        _stop(pool)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        with _pools_lock:
+            _pools.discard(pool)
+
+
+def stop_all_pools() -> None:
+    """Terminate every worker process still running (for the signal path of the CLI)."""
+    with _pools_lock:
+        pools = list(_pools)
+        _pools.clear()
+    for pool in pools:
+        _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    # The processes are taken before shutdown, which forgets them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    with contextlib.suppress(Exception):
+        pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(_STOP_WAIT)
+            if process.is_alive():
+                process.kill()
+                process.join(_STOP_WAIT)
