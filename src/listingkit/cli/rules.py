@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import sys
 import warnings
 from typing import Any
 
 from listingkit.errors import InputError, RuleFileError, RuleProblem
+from listingkit.output.safe import json_text
 from listingkit.printable import show_path
 from listingkit.ruleset import Rules, builtin_names, load_rules, resolve_rules
 from listingkit.ruleset.schema_doc import rules_document
@@ -51,7 +51,7 @@ def add_parser(commands: Any) -> None:
 
 
 def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def _list(args: argparse.Namespace) -> int:

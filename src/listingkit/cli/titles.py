@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -19,6 +18,8 @@ from listingkit.cli.common import (
 from listingkit.errors import UsageError
 from listingkit.findings import Severity
 from listingkit.output import auto_format, render, use_color
+from listingkit.output.safe import json_text
+from listingkit.printable import printable, show_path
 from listingkit.ruleset import resolve_rules
 from listingkit.status import EXIT_OK
 
@@ -68,14 +69,16 @@ def parse_columns(value: str | None) -> dict[str, str]:
 
 def _print_rows(result: Any, stream: TextIO) -> None:
     for outcome in result.outcomes:
-        item = f" 货号 {outcome.item}" if outcome.item else ""
+        # Titles and words come from the user's sheet: escaped like every report.
+        item = f" 货号 {printable(outcome.item)}" if outcome.item else ""
         stream.write(f"第 {outcome.row} 行{item}\n")
         for index, candidate in enumerate(outcome.candidates, start=1):
-            stream.write(f"  {index}. {candidate.title}（{candidate.units}）\n")
+            stream.write(f"  {index}. {printable(candidate.title)}（{candidate.units}）\n")
         if not outcome.candidates:
             stream.write("  （没有候选标题，原因见下方的问题）\n")
         if outcome.candidates and outcome.candidates[0].dropped:
-            dropped = "；".join(f"{d.word}（{d.reason}）" for d in outcome.candidates[0].dropped)
+            best = outcome.candidates[0]
+            dropped = printable("；".join(f"{d.word}（{d.reason}）" for d in best.dropped))
             stream.write(f"     省略：{dropped}\n")
     stream.write("\n")
 
@@ -122,13 +125,13 @@ def _titles(args: argparse.Namespace) -> int:
         # The workbook holds the candidates; standard output gets only the findings.
         headers, rows = titles_workbook_rows(result, args.n)
         write_xlsx(args.output, headers, rows, inputs=inputs, overwrite=args.force)
-        print(f"已写入 {args.output}（{len(rows)} 行）", file=sys.stderr)
+        print(f"已写入 {show_path(args.output)}（{len(rows)} 行）", file=sys.stderr)
         args.output = None
     fmt = auto_format(os.environ) if args.format == "auto" else args.format
     if fmt == "json":
         with output_stream(args.output, inputs, force=args.force) as stream:
             data = [outcome.to_dict() for outcome in result.outcomes]
-            stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            stream.write(json_text(data) + "\n")
         return EXIT_OK if args.exit_zero else result.report.exit_code(Severity(args.fail_on))
     if fmt == "text" and not workbook:
         # The candidates and the findings together, on screen or in the --output file.

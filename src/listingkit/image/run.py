@@ -72,7 +72,7 @@ class ImageChecker:
     ) -> None:
         self.rules = rules
         self.role = role
-        self.timeout = timeout
+        self.timeout = checked_timeout(timeout)
         selection = Selection(tuple(select), tuple(ignore))
         self._image = active_checks("image", rules, selection)
         self._sets = active_checks("image_set", rules, selection)

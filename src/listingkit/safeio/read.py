@@ -32,7 +32,7 @@ __all__ = [
 # KB), low enough that a mistaken or hostile file cannot exhaust memory.
 MAX_SHEET_BYTES = 256 * 1024 * 1024
 MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024
-MAX_RULE_FILE_BYTES = 4 * 1024 * 1024
+MAX_RULE_FILE_BYTES = 1024 * 1024
 
 _KIND_WORDS = {
     stat.S_IFDIR: "一个文件夹",

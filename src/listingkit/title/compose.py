@@ -60,7 +60,15 @@ PART_LABELS = {
 # guaranteed by construction (words are cleaned, joined with at most one
 # space); words can still meet to form a banned word, a brand or a repeat.
 _MUST_PASS = ("TITLE010", "TITLE020", "TITLE030")
-_STRIP = ("tab", "newline", "half_width_angle", "zero_width", "full_width_space", "emoji")
+_STRIP = (
+    "tab",
+    "newline",
+    "control",
+    "half_width_angle",
+    "zero_width",
+    "full_width_space",
+    "emoji",
+)
 _SPACES = regex.compile(r"\s+")
 
 
