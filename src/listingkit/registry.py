@@ -1,7 +1,10 @@
 """Check registry: how a check declares itself, and which checks a run uses.
 
 A check is a function decorated with :func:`check`. It declares its code, its
-kebab-case name, the subject it reads and the rule-file keys it applies; its
+kebab-case name, the subject it reads, what of that subject it needs (``reads``:
+a pipeline does only the work some selected check needs, such as decoding an
+image's pixels), whether a composed title must pass it (``gate``), and the
+rule-file keys it applies; its
 docstring is the operator's documentation, in Chinese, with the fixed headings
 ``## 检查什么`` / ``## 为什么`` / ``## 示例``. A family's module is imported only
 when one of its codes is selected (see :data:`listingkit.codes.FAMILIES`).
@@ -49,6 +52,12 @@ class CheckSpec:
     keys: tuple[str, ...]
     severity: Severity
     func: CheckFunc
+    #: What the check needs of its subject beyond the cheapest reading, in the
+    #: family's own words (an image check: "background", "watermark"); the
+    #: family's pipeline derives its work from the union over selected checks.
+    reads: frozenset[str] = frozenset()
+    #: A composed title candidate must pass this check (at warning or above).
+    gate: bool = False
 
     @property
     def family(self) -> str:
@@ -73,6 +82,8 @@ def check(
     subject: str,
     keys: Iterable[str] = (),
     severity: Severity = Severity.ERROR,
+    reads: Iterable[str] = (),
+    gate: bool = False,
 ) -> Callable[[F], F]:
     """Register a check.
 
@@ -88,7 +99,9 @@ def check(
             raise ValueError(f"{code} {name!r} is not in listingkit.codes.CODES")
         if code in _REGISTRY:
             raise ValueError(f"check code {code} registered twice")
-        _REGISTRY[code] = CheckSpec(code, name, subject, tuple(keys), severity, func)
+        _REGISTRY[code] = CheckSpec(
+            code, name, subject, tuple(keys), severity, func, frozenset(reads), gate
+        )
         return func
 
     return register
