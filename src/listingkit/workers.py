@@ -95,8 +95,9 @@ def stop_all_pools() -> None:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    # The processes are taken before shutdown, which forgets them.
+    # The processes and the manager thread are taken before shutdown, which forgets them.
     processes = list((getattr(pool, "_processes", None) or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     with contextlib.suppress(Exception):
         pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
@@ -108,3 +109,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             if process.is_alive():
                 process.kill()
                 process.join(_STOP_WAIT)
+    # The pool's manager thread closes its wake-up pipe when it sees the workers
+    # gone; Python's exit hook writes to that pipe. Racing, the write meets a
+    # closed descriptor and prints "Exception ignored … Bad file descriptor"
+    # (CPython 3.11). Waiting here for the thread to end closes the race.
+    if manager is not None:
+        with contextlib.suppress(Exception):
+            manager.join(_STOP_WAIT)
