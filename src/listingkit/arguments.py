@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from listingkit.errors import ArgumentError
 
 if TYPE_CHECKING:
-    from listingkit.ruleset.loader import Rules
+    from listingkit.ruleset.rules import Rules
 
 __all__ = [
     "code_list",
@@ -44,7 +44,7 @@ def kind_of(value: object) -> str:
 
 def rules_argument(value: object, name: str = "rules") -> Rules:
     """``value`` if it is loaded rules; otherwise say how to get them."""
-    from listingkit.ruleset.loader import Rules
+    from listingkit.ruleset.rules import Rules
 
     if isinstance(value, Rules):
         return value

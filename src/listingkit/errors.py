@@ -11,8 +11,12 @@ finding and the batch goes on. These are for what makes the run impossible::
      │                           empty, no product-word column); names file and sheet
      ├── OutputError             an output that must not or cannot be written (a
      │                           device, someone else's file, a full disk)
-     └── ArgumentError           a Python API call with arguments of the wrong kind
-                                 (also a TypeError or ValueError, as Python expects)
+     ├── ArgumentError           a Python API call with arguments of the wrong kind
+     │                           (also a TypeError or ValueError, as Python expects)
+     ├── ProbeError              one file that is not a usable image (the image API
+     │                           raises it; a batch reports it as FILE003)
+     └── CompositionError        a row from which no title can be composed (the
+                                 composer raises it; ``titles`` reports it as TITLE040)
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from dataclasses import dataclass
 
 __all__ = [
     "ArgumentError",
+    "CompositionError",
     "InputError",
     "ListingkitError",
     "OutputError",
+    "ProbeError",
     "RuleFileError",
     "RuleProblem",
     "SheetError",
@@ -55,6 +61,23 @@ class OutputError(ListingkitError):
 
 class ArgumentError(ListingkitError, TypeError, ValueError):
     """A library function called with an argument it cannot use; says which and why."""
+
+
+class ProbeError(ListingkitError):
+    """A file that is not a usable image; ``reason`` says why, in Chinese.
+
+    Raised by the image readers for one file; a batch turns it into a
+    ``FILE003`` finding and goes on.
+    """
+
+    def __init__(self, reason: str, kind: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind  # "unreadable", "not-image", "truncated", "unsupported", "too-large"
+
+
+class CompositionError(ListingkitError):
+    """A row from which no title can be made (no product word, or it cannot be used)."""
 
 
 @dataclass(frozen=True, slots=True)

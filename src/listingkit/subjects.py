@@ -15,7 +15,15 @@ from pathlib import Path
 from listingkit.errors import InputError
 from listingkit.oserrors import NOT_REGULAR, os_reason
 
-__all__ = ["FileSubject", "FolderProblem", "Walk", "file_subject", "walk", "walk_files"]
+__all__ = [
+    "FileSubject",
+    "FolderProblem",
+    "ImageError",
+    "Walk",
+    "file_subject",
+    "walk",
+    "walk_files",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,18 @@ def file_subject(path: Path, display: str) -> FileSubject:
     except OSError as exc:
         return FileSubject(path, display, 0, os_reason(exc))
     return FileSubject(path, display, size, None)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageError:
+    """An image file that could not be read, and why (a probe's ``reason`` and ``kind``).
+
+    Built by the image pipeline, read by FILE003: a data type both use, so it
+    lives here rather than in either family.
+    """
+
+    reason: str
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,27 +1,12 @@
-"""Where the shipped platform rule files are.
-
-In a wheel they are package data (``listingkit/_rules``, copied from the
-repository's top-level ``rules/`` by the build). In a source checkout or an
-editable install they are read from ``rules/`` itself, so an edit there is
-seen at once.
-"""
+"""The shipped platform rule files, by name (``rules/<platform>.toml``)."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
+from listingkit.shipped import rules_dir
+
 __all__ = ["builtin_names", "builtin_path", "rules_dir"]
-
-_PACKAGE = Path(__file__).resolve().parent.parent
-
-
-@cache
-def rules_dir() -> Path:
-    packaged = _PACKAGE / "_rules"
-    if packaged.is_dir():
-        return packaged
-    return _PACKAGE.parent.parent / "rules"
 
 
 def builtin_names() -> list[str]:

@@ -9,9 +9,10 @@ parser: the text has already been parsed by ``tomllib`` when it runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-__all__ = ["KeyLines", "line_of", "scan_key_lines"]
+__all__ = ["KeyLines", "KeyPath", "line_of", "scan_key_lines", "table_at"]
 
 KeyPath = tuple[str | int, ...]
 KeyLines = dict[KeyPath, int]
@@ -104,3 +105,13 @@ def line_of(lines: KeyLines, path: Sequence[str | int]) -> int | None:
             return lines[key]
         key = key[:-1]
     return None
+
+
+def table_at(data: Mapping[str, Any], path: KeyPath) -> Any:
+    """The value at ``path`` in parsed TOML data, or None where the path breaks off."""
+    node: Any = data
+    for part in path:
+        if not isinstance(node, Mapping):
+            return None
+        node = node.get(str(part))
+    return node

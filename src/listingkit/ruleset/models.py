@@ -37,9 +37,12 @@ from pydantic import Strict as NoCoercion  # `Strict` is this module's base mode
 
 __all__ = [
     "DEFAULT_LAYOUT",
+    "EXTEND_PREFIX",
     "FORMULA_PARTS",
     "IMAGE_ROLES",
     "MAX_IMAGE_BYTES",
+    "SOURCED_TABLES",
+    "SOURCE_JOIN",
     "Grade",
     "ImageSpec",
     "ImagesSpec",
@@ -48,6 +51,7 @@ __all__ = [
     "Range",
     "ScheduleSpec",
     "Source",
+    "Sourced",
     "TitleSpec",
     "UnitWeights",
     "WatermarkSpec",
@@ -220,6 +224,12 @@ class Source(Strict):
     seen: str | None = Field(None, description="来源的日期（如 2024-12）")
     grade: Grade = Field(description="证据等级：A 平台原文，B 转引或旧文，C 社区说法")
     note: str | None = Field(None, description="补充说明")
+
+
+#: ``extend_<key> = [...]`` appends to the list ``<key>`` of the file extended.
+EXTEND_PREFIX = "extend_"
+#: How a list extended across files names its several sources in ``source_for``.
+SOURCE_JOIN = " + "
 
 
 class Sourced(Strict):

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from listingkit.ruleset.loader import FactInfo, Rules
 from listingkit.ruleset.models import ImagesSpec, Sourced
+from listingkit.ruleset.rules import FactInfo, Rules
 from listingkit.ruleset.tomlfile import display_path
 
 __all__ = ["rules_to_dict", "rules_to_text"]

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 import regex
 
 from listingkit.errors import UsageError
-from listingkit.ruleset.builtin import rules_dir
+from listingkit.shipped import rules_dir
 
 __all__ = [
     "SEGMENTERS",

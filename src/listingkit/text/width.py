@@ -8,10 +8,19 @@ character class (``ascii`` and ``other``); each code point is one character.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from listingkit.ruleset.models import UnitWeights
+__all__ = ["Measure", "UnitWeights", "describe_weights", "measure", "units_of"]
 
-__all__ = ["Measure", "describe_weights", "measure", "units_of"]
+
+class UnitWeights(Protocol):
+    """What a character counts, by class: ``[title] unit_weights`` of a rule file."""
+
+    @property
+    def ascii(self) -> int: ...
+
+    @property
+    def other(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 import regex
 
-from listingkit.text.wordlist import normal_form
+from listingkit.folding import normal_form
 
 __all__ = ["PhraseHit", "PhraseMatcher", "normalize_with_offsets"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from listingkit.ruleset.loader import Rules
+from listingkit.ruleset import Rules
 from listingkit.ruleset.models import TitleSpec, UnitWeights
+from listingkit.ruleset.wordlists import BannedWord, load_word_lists
 from listingkit.text.segment import Segmenter, Token, get_segmenter
-from listingkit.text.wordlist import BannedWord, load_word_lists
 from listingkit.text.words import PhraseMatcher
 
 __all__ = ["TitleContext"]

@@ -1,0 +1,110 @@
+"""The rules a run works with: validated, and able to say where each fact comes from.
+
+This is what checks import. It is built by :mod:`listingkit.ruleset.loader`
+and never reads a file itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from listingkit.ruleset.locate import KeyPath
+from listingkit.ruleset.models import SOURCE_JOIN, PlatformRules, Source, Sourced
+from listingkit.ruleset.sources import cite
+from listingkit.ruleset.tomlfile import Origin
+
+__all__ = ["FactInfo", "Rules"]
+
+
+@dataclass(frozen=True, slots=True)
+class FactInfo:
+    """One platform fact as resolved: value, source, grade and where it was set."""
+
+    key: str
+    value: Any
+    source_name: str | None
+    sources: tuple[Source, ...]
+    origin: Origin | None
+
+    grade_cap: str | None = None
+
+    @property
+    def source(self) -> Source | None:
+        """The source, or the weakest one for a list extended across files."""
+        return max(self.sources, key=lambda s: s.grade, default=None)
+
+    @property
+    def grade(self) -> str | None:
+        """The evidence grade, no better than an ``inherited_grade`` that applies."""
+        if self.source is None:
+            return None
+        return max(self.source.grade, self.grade_cap or "A")
+
+    @property
+    def is_set(self) -> bool:
+        """False when the value is the model's default or missing altogether."""
+        return self.origin is not None
+
+    def citation(self) -> str | None:
+        """``淘宝发布页配置（GitHub …，2024-12，A 级）`` — for findings."""
+        if not self.sources:
+            return None
+        cited = "；".join(cite(source) for source in self.sources)
+        if self.grade_cap and self.grade != self.source.grade:  # type: ignore[union-attr]
+            cited += (
+                f"；沿用自 {self.origin.file if self.origin else '上级规则'}，按 {self.grade} 级"
+            )
+        return cited
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Validated rules of one platform (and store), with provenance."""
+
+    model: PlatformRules
+    files: tuple[str, ...]
+    provenance: Mapping[KeyPath, Origin] = field(repr=False)
+    #: file → the best grade its facts keep here (set by a later file's ``inherited_grade``)
+    grade_caps: Mapping[str, str] = field(default_factory=dict, repr=False)
+    #: the rule files and word lists read, on disk (a run must never write over them)
+    paths: tuple[Path, ...] = field(default=(), repr=False)
+
+    @property
+    def platform(self) -> str:
+        return self.model.platform
+
+    @property
+    def display_name(self) -> str:
+        return self.model.display_name
+
+    def origin(self, key: str) -> Origin | None:
+        return self.provenance.get(tuple(key.split(".")))
+
+    def fact(self, key: str) -> FactInfo:
+        """The fact at a dotted key such as ``images.main.max_bytes``."""
+        *table_path, name = key.split(".")
+        table: Any = self.model
+        for part in table_path:
+            table = getattr(table, part, None) if table is not None else None
+        if not isinstance(table, Sourced) or name not in type(table).fact_fields():
+            raise KeyError(f"{key} is not a fact of the rule-file schema")
+        value = getattr(table, name)
+        origin = self.origin(key)
+        source_name = table.source_of(name) if origin is not None else None
+        names = source_name.split(SOURCE_JOIN) if source_name else []
+        sources = tuple(self.model.sources[n] for n in names if n in self.model.sources)
+        cap = self.grade_caps.get(origin.file) if origin else None
+        return FactInfo(key, value, source_name, sources, origin, cap)
+
+    def facts(self) -> Iterator[FactInfo]:
+        """Every fact field of every table present, set or not."""
+        for prefix, table in self.model.sourced_tables():
+            for name in type(table).fact_fields():
+                yield self.fact(f"{prefix}.{name}")
+
+    def check_level(self, code: str, name: str) -> str | None:
+        """The level ``[checks]`` sets for a check (by code or name), if any."""
+        return self.model.checks.get(code) or self.model.checks.get(name)

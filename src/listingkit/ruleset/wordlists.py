@@ -1,0 +1,183 @@
+"""Word-list files (``rules/words/*.toml``): banned words grouped by category.
+
+Each category carries the reason (which law or rule) and a default severity;
+each word a suggested replacement. ``[[allow]]`` phrases contain a banned word
+but are fine (第一次, 最近). A store adds its own files through
+``[title] extend_word_lists`` in its rule file.
+
+Word lists are rule data: they are read, validated and reported (CONF0xx)
+here, like the rule file that names them. Finding their words in a title is
+the text layer's work (:mod:`listingkit.text.words`); both fold spellings with
+:func:`listingkit.folding.normal_form`, so a word this loader calls a
+duplicate is one the matcher could not tell apart.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from listingkit.errors import RuleFileError, RuleProblem
+from listingkit.folding import normal_form
+from listingkit.ruleset.locate import KeyPath, line_of
+from listingkit.ruleset.tomlfile import read_toml, validation_message
+
+__all__ = [
+    "BannedWord",
+    "WordList",
+    "load_word_list",
+    "load_word_lists",
+    "word_list_problems",
+]
+
+Level = Literal["error", "warning", "info"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WordEntry(_Strict):
+    word: str = Field(min_length=1, description="词语")
+    replace: str = Field(min_length=1, description="替换建议；没有合适的替换写“删除”")
+    severity: Level | None = Field(None, description="覆盖分类的级别")
+    reason: str | None = Field(None, description="覆盖分类的原因")
+
+
+class WordCategory(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    label: str
+    reason: str
+    severity: Level = "error"
+    words: list[WordEntry] = Field(default_factory=list)
+
+
+class AllowPhrase(_Strict):
+    phrase: str = Field(min_length=1)
+    reason: str
+
+
+class WordListFile(_Strict):
+    name: str
+    basis: str | None = None
+    category: list[WordCategory] = Field(default_factory=list)
+    allow: list[AllowPhrase] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class BannedWord:
+    word: str
+    replace: str
+    severity: Level
+    reason: str
+    category: str
+    list_name: str
+    basis: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WordList:
+    path: Path
+    name: str
+    words: tuple[BannedWord, ...]
+    allow: tuple[str, ...]
+
+
+_FIELDS: dict[int, list[str]] = {
+    0: list(WordListFile.model_fields),
+    2: list(WordCategory.model_fields),
+    4: list(WordEntry.model_fields),
+}
+
+
+def _fields_at(loc: KeyPath) -> list[str]:
+    if loc and loc[0] == "allow":
+        return list(AllowPhrase.model_fields)
+    return _FIELDS.get(len(loc), [])
+
+
+@lru_cache(maxsize=64)
+def _load(path: Path, _mtime: float) -> WordList:
+    problems: list[RuleProblem] = []
+    raw = read_toml(path, problems, what="词表")
+    if raw is None:
+        raise RuleFileError(problems)
+    try:
+        parsed = WordListFile.model_validate(raw.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            code, message = validation_message(error, _fields_at)
+            key = ".".join(str(p) for p in loc)
+            problems.append(RuleProblem(code, raw.display, line_of(raw.lines, loc), key, message))
+        raise RuleFileError(problems) from None
+    words: list[BannedWord] = []
+    seen: dict[str, str] = {}
+    for ci, category in enumerate(parsed.category):
+        for wi, entry in enumerate(category.words):
+            key = normal_form(entry.word)
+            if key in seen:
+                problems.append(
+                    RuleProblem(
+                        "CONF003",
+                        raw.display,
+                        line_of(raw.lines, ("category", ci, "words")),
+                        f"category.{ci}.words.{wi}",
+                        f"“{entry.word}”与“{seen[key]}”重复（忽略全半角和大小写后相同）；请删去一个",
+                    )
+                )
+                continue
+            seen[key] = entry.word
+            words.append(
+                BannedWord(
+                    word=entry.word,
+                    replace=entry.replace,
+                    severity=entry.severity or category.severity,
+                    reason=entry.reason or category.reason,
+                    category=category.label,
+                    list_name=parsed.name,
+                    basis=parsed.basis,
+                )
+            )
+    if problems:
+        raise RuleFileError(problems)
+    return WordList(path, parsed.name, tuple(words), tuple(a.phrase for a in parsed.allow))
+
+
+def load_word_list(path: str | os.PathLike[str]) -> WordList:
+    """Load and validate one word-list file (cached until the file changes)."""
+    resolved = Path(path).resolve()
+    try:
+        mtime = resolved.stat().st_mtime
+    except OSError:
+        mtime = 0.0  # read_toml reports the file as unreadable
+    return _load(resolved, mtime)
+
+
+def load_word_lists(paths: Sequence[str]) -> list[WordList]:
+    """Load several lists, raising one error with the problems of all of them."""
+    loaded: list[WordList] = []
+    problems: list[RuleProblem] = []
+    for path in paths:
+        try:
+            loaded.append(load_word_list(path))
+        except RuleFileError as exc:
+            problems += exc.problems
+    if problems:
+        raise RuleFileError(problems)
+    return loaded
+
+
+def word_list_problems(paths: Sequence[str]) -> list[RuleProblem]:
+    """The problems of the word lists a rule file names (none when all load)."""
+    try:
+        load_word_lists(paths)
+    except RuleFileError as exc:
+        return list(exc.problems)
+    return []
