@@ -28,25 +28,15 @@ middle of that gap, about 0.2 from each side.
 
 from __future__ import annotations
 
-import contextlib
 import os
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
-from listingkit.image.probe import (
-    DEFAULT_MAX_PIXELS,
-    ProbeError,
-    library_failure,
-    open_formats,
-    pillow_guard,
-)
-from listingkit.oserrors import os_reason
+from listingkit.image.decode import DEFAULT_MAX_PIXELS, Wanted, open_image
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
-    from PIL import Image
 
 __all__ = [
     "DEFAULT_BAND",
@@ -57,6 +47,7 @@ __all__ = [
     "BackgroundFacts",
     "EdgeStat",
     "measure_background",
+    "measure_reduced",
 ]
 
 #: A pixel is white when its lowest channel is at least this. 250 and not lower:
@@ -89,9 +80,6 @@ EDGES = ("top", "bottom", "left", "right")
 # JPEG ringing and chroma bleed leave a halo of near-white pixels up to a block
 # (8 px) around a product, and a soft shadow is not the product either.
 _PRODUCT_MARGIN = 16
-# Modes whose values run to 65535: Pillow's convert() clips them, which would
-# turn a 16-bit light grey into white.
-_WIDE_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,93 +127,44 @@ def measure_background(
     ``kind``, as :func:`~listingkit.image.probe.probe_image` would; one with
     more than ``max_pixels`` pixels is refused before it is decoded.
     """
+    _check_arguments(white_level, band)
+    if size < 1:
+        raise ValueError(f"size must be at least 1, not {size}")
+    with open_image(path, max_pixels) as file:
+        pixels = file.pixels(Wanted(reduced=size))
+    assert pixels.reduced is not None
+    return measure_reduced(pixels.reduced, pixels.shown, white_level=white_level, band=band)
+
+
+def measure_reduced(
+    rgb: npt.NDArray[np.uint8],
+    shown: tuple[int, int],
+    *,
+    white_level: int = DEFAULT_WHITE_LEVEL,
+    band: float = DEFAULT_BAND,
+) -> BackgroundFacts:
+    """Measure an upright RGB copy (h, w, 3) of an image whose size as displayed is ``shown``.
+
+    The copy is the decoder's :attr:`~listingkit.image.decode.Pixels.reduced`.
+    """
+    _check_arguments(white_level, band)
+    return _measure(rgb, shown, white_level, band)
+
+
+def _check_arguments(white_level: int, band: float) -> None:
     if not 1 <= white_level <= 255:
         raise ValueError(f"white_level must be 1..255, not {white_level}")
     if not 0 < band <= 0.5:
         raise ValueError(f"band must be more than 0 and at most 0.5, not {band}")
-    if size < 1:
-        raise ValueError(f"size must be at least 1, not {size}")
-    file = Path(path)
-    try:
-        with open(file, "rb") as handle:
-            head = handle.read(64)
-            handle.seek(0)
-            try:
-                with pillow_guard(max_pixels):
-                    rgb, original = _decode(handle, size, max_pixels)
-            except Exception as exc:
-                raise library_failure(exc, max_pixels, head, decoding=True) from None
-    except OSError as exc:
-        raise ProbeError(f"无法读取文件：{os_reason(exc)}", "unreadable") from None
-    if min(rgb.size) < 1 or min(original) < 1:
-        raise ProbeError(f"解码后的尺寸是 {rgb.width}×{rgb.height}，没有像素", "truncated")
-    return _measure(rgb, original, white_level, band)
-
-
-def _decode(handle: BinaryIO, size: int, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
-    """The upright RGB image, reduced, and the original size as displayed.
-
-    Library calls only, run inside :func:`~listingkit.image.probe.pillow_guard`:
-    anything raised here is the file's fault.
-    """
-    from PIL import Image, ImageOps
-    from PIL.JpegImagePlugin import JpegImageFile
-
-    with Image.open(handle, formats=open_formats()) as image:
-        stored = image.size
-        if stored[0] * stored[1] > max_pixels:  # formats Pillow does not check itself
-            raise ProbeError(
-                f"像素数 {stored[0]}×{stored[1]} 超过上限 {max_pixels:,}（疑似解压炸弹）",
-                "too-large",
-            )
-        if isinstance(image, JpegImageFile):  # JPEG, and MPO from cameras
-            # Must come before load(): libjpeg then decodes at 1/2, 1/4 or 1/8.
-            image.draft("RGB", (size, size))
-        image.load()
-        decoded = image.size
-        # An unreadable EXIF block: measure the picture as stored.
-        with contextlib.suppress(Exception):
-            ImageOps.exif_transpose(image, in_place=True)
-        # A quarter turn swaps width and height; the original size turns with it.
-        turned = decoded[0] != decoded[1] and image.size == (decoded[1], decoded[0])
-        original = (stored[1], stored[0]) if turned else stored
-        factor = min(image.width // size, image.height // size)
-        small: Image.Image = image
-        if factor >= 2 and image.mode in {"RGB", "RGBA", "L", "LA", "CMYK"}:
-            # Formats without draft mode, and JPEGs bigger than 8× the size:
-            # reduce before compositing, so the composite works on few pixels.
-            small = image.reduce(factor)
-        rgb = _to_rgb(small)
-    factor = min(rgb.width // size, rgb.height // size)
-    if factor >= 2:
-        rgb = rgb.reduce(factor)
-    return rgb, original
-
-
-def _to_rgb(image: Image.Image) -> Image.Image:
-    from PIL import Image
-
-    if image.mode in _WIDE_MODES:
-        import numpy as np
-
-        values = np.asarray(image).astype(np.uint32) // 257
-        return Image.fromarray(values.clip(0, 255).astype(np.uint8)).convert("RGB")
-    if "A" in image.getbands() or "a" in image.getbands() or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(white, rgba).convert("RGB")
-    # Already RGB: no copy (a copy of a decoded image costs as much as the decode).
-    return image if image.mode == "RGB" else image.convert("RGB")
 
 
 def _measure(
-    rgb: Image.Image, original: tuple[int, int], white_level: int, band: float
+    pixels: npt.NDArray[np.uint8], original: tuple[int, int], white_level: int, band: float
 ) -> BackgroundFacts:
     import numpy as np
 
     # A pixel is as white as its least white channel. Two elementwise minimums,
     # not .min(axis=2): a reduction over a 3-long axis is about 15× slower.
-    pixels = np.asarray(rgb)
     low: npt.NDArray[np.uint8] = np.minimum(
         np.minimum(pixels[:, :, 0], pixels[:, :, 1]), pixels[:, :, 2]
     )

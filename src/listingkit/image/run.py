@@ -13,25 +13,32 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from listingkit.arguments import code_list, path_list, role_argument, rules_argument
-from listingkit.engine import active_checks, run_checks
-from listingkit.errors import InputError
-from listingkit.files.checks import ImageError
+from listingkit.engine import active_checks, executor_argument, read_each, run_checks
+from listingkit.errors import InputError, ProbeError
+from listingkit.family import Load
 from listingkit.findings import Finding, Location, Report
-from listingkit.image.background import BackgroundFacts, measure_background
-from listingkit.image.checks import ImageSet, ImageSubject, needs_white_background
-from listingkit.image.probe import EXTENSION_FORMATS, ImageFacts, ProbeError, probe_image
+from listingkit.image.background import DEFAULT_DECODE_SIZE, BackgroundFacts, measure_reduced
+from listingkit.image.checks import (
+    READS_BACKGROUND,
+    READS_WATERMARK,
+    ImageSet,
+    ImageSubject,
+    needs_white_background,
+)
+from listingkit.image.decode import Pixels, Wanted, open_image
+from listingkit.image.probe import EXTENSION_FORMATS, ImageFacts, image_facts
 from listingkit.image.roles import Placement, place_image
 from listingkit.registry import Selection
-from listingkit.ruleset.loader import Rules
-from listingkit.subjects import FolderProblem, walk
+from listingkit.ruleset import Rules
+from listingkit.subjects import FolderProblem, ImageError, walk
 from listingkit.timelimit import DEFAULT_TIMEOUT, FileTimeout, checked_timeout, time_limit
-from listingkit.workers import process_pool
 
 if TYPE_CHECKING:
     from listingkit.image.watermark import Watermark, WatermarkMatch
@@ -78,9 +85,10 @@ class ImageChecker:
         self._sets = active_checks("image_set", rules, selection)
         self._errors = active_checks("image_error", rules, selection)
         self._folders = active_checks("folder", rules, selection)
-        # Pixels are decoded only for a check that needs them.
-        self._white = any(spec.code in {"IMG030", "IMG031"} for spec in self._image)
-        self._marks = any(spec.code in {"IMG040", "IMG041"} for spec in self._image)
+        # Pixels are decoded only for what a selected check says it reads.
+        reads = frozenset[str]().union(*(spec.reads for spec in self._image))
+        self._white = READS_BACKGROUND in reads
+        self._marks = READS_WATERMARK in reads
         mark = rules.model.images.watermark
         if self._marks and mark is not None:
             try:  # a broken template stops the run before any image is read
@@ -156,6 +164,7 @@ def check_images(
     ignore: Sequence[str] = (),
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Report:
     """Check every image under ``paths`` (folders walked recursively).
 
@@ -164,10 +173,14 @@ def check_images(
     folder and file names (``[images.layout]``). ``select``/``ignore`` take
     codes as ``--select`` does (a single string is one entry). ``timeout``:
     seconds one file may take (None or 0: no limit). ``progress`` is called as
-    files are done. Arguments of the wrong kind raise :class:`ArgumentError`.
+    files are done. ``executor``: where the files are read, any
+    ``concurrent.futures.Executor``, as for :func:`~listingkit.engine.check_files`
+    (default: this process, or as many processes as cores for a large batch).
+    Arguments of the wrong kind raise :class:`ArgumentError`.
     """
     paths, rules = path_list(paths), rules_argument(rules)
     role, timeout = role_argument(role), checked_timeout(timeout)
+    executor = executor_argument(executor)
     select, ignore = code_list(select, "select"), code_list(ignore, "ignore")
     checker = ImageChecker(rules, role=role, select=select, ignore=ignore, timeout=timeout)
     given = [os.fspath(p) for p in paths]
@@ -184,7 +197,7 @@ def check_images(
     ]
     findings = [f for folder in found.folders for f in checker.folder(folder)]
     # Each file is checked as its read comes back, while the workers read the next.
-    reads = read_all(tasks, progress)
+    reads = read_all(tasks, progress, executor)
     for (path, display), placement, read in zip(files, placements, reads, strict=True):
         findings += checker.check(path, display, read, placement)
     findings += checker.finish()
@@ -220,19 +233,37 @@ def perform(task: Task) -> Read:
 
 
 def _read(task: Task) -> Read:
+    """Open the file once: its header facts, then one decode for every pixel check."""
+    white, mark = task.white_level is not None, task.watermark is not None
+    wanted = Wanted(
+        reduced=DEFAULT_DECODE_SIZE if white else None,
+        working=_work_width() if mark else None,
+    )
+    pixels: Pixels | None = None
     try:
-        facts = probe_image(task.path, max_pixels=task.max_pixels)
-        background = None
-        if task.white_level is not None:
-            background = measure_background(
-                task.path, white_level=task.white_level, max_pixels=task.max_pixels
-            )
-        if task.watermark is None:
-            return Read(facts, background)
-        match = _watermark(task.watermark).find(task.path, max_pixels=task.max_pixels)
-        return Read(facts, background, match, watermark_checked=True)
-    except ProbeError as exc:  # also the watermark search's UnreadableImage
+        with open_image(task.path, task.max_pixels) as file:
+            facts = image_facts(file)
+            if white or mark:
+                pixels = file.pixels(wanted)
+    except ProbeError as exc:
         return Read(ImageError(exc.reason, exc.kind))
+    if pixels is None:
+        return Read(facts)
+    # Out of the reader: what the measures raise is a bug of theirs, not the file's.
+    background = None
+    if task.white_level is not None and pixels.reduced is not None:
+        background = measure_reduced(pixels.reduced, pixels.shown, white_level=task.white_level)
+    if task.watermark is None:
+        return Read(facts, background)
+    match = _watermark(task.watermark).find_in(pixels)
+    return Read(facts, background, match, watermark_checked=True)
+
+
+def _work_width() -> int:
+    """The watermark search's working width (its module is imported only when searching)."""
+    from listingkit.image.watermark import WORK_WIDTH
+
+    return WORK_WIDTH
 
 
 @lru_cache(maxsize=4)
@@ -243,33 +274,29 @@ def _watermark(template: str) -> Watermark:
     return Watermark.load(template)
 
 
-def perform_all(tasks: list[Task], progress: Progress | None = None) -> list[Read]:
+def perform_all(
+    tasks: list[Task], progress: Progress | None = None, executor: Executor | None = None
+) -> list[Read]:
     """Every file read, in order; a large batch (or much decoding) on as many processes as cores."""
-    return list(read_all(tasks, progress))
+    return list(read_all(tasks, progress, executor))
 
 
-def read_all(tasks: list[Task], progress: Progress | None = None) -> Iterator[Read]:
-    """Each file read, in order, as soon as it is; on as many processes as cores when worth it."""
-    workers = os.cpu_count() or 1
+def load_of(tasks: Sequence[Task]) -> Load:
+    """Whether reading ``tasks`` is worth a second process, and whether it decodes pixels."""
     decoding = sum(1 for t in tasks if t.white_level is not None or t.watermark is not None)
     searching = sum(1 for t in tasks if t.watermark is not None)
-    small = (
-        len(tasks) < PARALLEL_MIN_FILES
-        and decoding < PARALLEL_MIN_DECODES
-        and searching < PARALLEL_MIN_SEARCHES
+    parallel = (
+        len(tasks) >= PARALLEL_MIN_FILES
+        or decoding >= PARALLEL_MIN_DECODES
+        or searching >= PARALLEL_MIN_SEARCHES
     )
-    if workers < 2 or small:
-        yield from _counted(map(perform, tasks), len(tasks), progress)
-        return
-    # Small chunks when pixels are decoded, so the progress bar moves and the two
-    # processes finish together; large ones when only headers are read.
-    chunk = max(4 if decoding else 16, len(tasks) // (workers * (32 if decoding else 8)))
-    with process_pool(workers) as pool:
-        yield from _counted(pool.map(perform, tasks, chunksize=chunk), len(tasks), progress)
+    return Load(parallel=parallel, heavy=decoding > 0)
 
 
-def _counted(reads: Iterable[Read], total: int, progress: Progress | None) -> Iterator[Read]:
-    for done, read in enumerate(reads, 1):
-        if progress is not None:
-            progress(done, total)
-        yield read
+def read_all(
+    tasks: list[Task], progress: Progress | None = None, executor: Executor | None = None
+) -> Iterator[Read]:
+    """Each file read, in order, as soon as it is: on ``executor`` when given, else on as
+    many processes as cores when worth it (:func:`listingkit.engine.read_each`)."""
+    work = [(perform, task) for task in tasks]
+    return read_each(work, load_of(tasks), executor=executor, progress=progress)

@@ -39,6 +39,13 @@ How, in two stages (the choices were measured with
 The box is the logo's visible part: its pixels at least half as opaque as the
 most opaque one, so a logo file's transparent margin does not count.
 
+Files are opened and decoded by :mod:`listingkit.image.decode` (:meth:`Watermark.find`),
+or decoded already, together with the white-background check's copy, and handed
+to :meth:`Watermark.find_in`. An image that cannot be read raises
+:class:`UnreadableImage`, a :class:`~listingkit.errors.ProbeError`, and only that:
+the search itself runs outside the decoder, so a bug in it surfaces as itself
+and is never reported as a broken file.
+
 Known limits, from the benchmark (precision 0.985, recall 0.960 on its default
 set): a faint logo (30–55 %) over strong regular stripes is missed about one time
 in six; another name beside the store's own emblem is taken for the logo about
@@ -48,31 +55,22 @@ JPEG on one core, two thirds of it the search of the smallest sizes.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-import stat
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from listingkit.image.probe import (
-    DEFAULT_MAX_PIXELS,
-    ProbeError,
-    library_failure,
-    open_formats,
-    pillow_guard,
-)
-from listingkit.oserrors import NOT_REGULAR
+from listingkit.errors import ProbeError
+from listingkit.image.decode import DEFAULT_MAX_PIXELS, Pixels, Wanted, open_image
 
-__all__ = ["THRESHOLD", "UnreadableImage", "Watermark", "WatermarkMatch", "iou"]
-
-T = TypeVar("T")
+__all__ = ["THRESHOLD", "WORK_WIDTH", "UnreadableImage", "Watermark", "WatermarkMatch", "iou"]
 
 Array = npt.NDArray[np.float32]
 
@@ -85,9 +83,10 @@ _MAX_SCALE = 0.30
 # 19 sizes, ≈10 % apart: the orientation field is smoothed over about two
 # pixels, which tolerates a size error of ±5 % at stage 1; verification refines.
 _SCALE_STEPS = 19
-# Decoded no wider than this: a 5 % logo is then 40 px wide, the least that
-# keeps its text and emblem apart from look-alikes. Wider images are reduced.
-_WORK_WIDTH = 800
+#: The search's working copy is no wider than this: a 5 % logo is then 40 px
+#: wide, the least that keeps its text and emblem apart from look-alikes.
+#: Wider images are reduced (:attr:`~listingkit.image.decode.Wanted.working`).
+WORK_WIDTH = 800
 # Stage 1 runs on a level at least this wide (800 → 400).
 _SEARCH_WIDTH = 300
 # At stage 1 a logo size goes to a coarser level while it stays this wide there.
@@ -291,72 +290,13 @@ class UnreadableImage(ProbeError, ValueError):
         self.args = (f"{what}“{os.fspath(path)}”无法作为图片读取：{problem.reason}",)
 
 
-def _head(path: str | os.PathLike[str]) -> bytes:
-    """The file's first bytes, to name a format Pillow cannot open; empty if unreadable."""
+@contextmanager
+def _named(path: str | os.PathLike[str], what: str) -> Iterator[None]:
+    """A file that cannot be read as an image (the decoder's :class:`ProbeError`) named."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read(64)
-    except OSError:
-        return b""
-
-
-def _read_image(
-    path: str | os.PathLike[str], what: str, max_pixels: int, use: Callable[[Any], T]
-) -> T:
-    """Open the image and hand it to ``use``, which holds only library calls.
-
-    Any failure of the file (not an image, broken, too many pixels, a pipe, a
-    warning turned error) becomes :class:`UnreadableImage`; see
-    :func:`~listingkit.image.probe.pillow_guard`.
-    """
-    from PIL import Image
-
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # a pipe would wait for a writer
-            raise ProbeError(NOT_REGULAR, "unreadable")
-        with pillow_guard(max_pixels), Image.open(path, formats=open_formats()) as image:
-            width, height = image.size
-            if width * height > max_pixels:
-                raise ProbeError(
-                    f"像素数 {width}×{height} 超过上限 {max_pixels:,}（疑似解压炸弹）", "too-large"
-                )
-            if width < 1 or height < 1:
-                raise ProbeError(f"文件头写的尺寸是 {width}×{height}，没有像素", "truncated")
-            return use(image)
-    except Exception as exc:
-        problem = library_failure(exc, max_pixels, _head(path), decoding=True)
+        yield
+    except ProbeError as problem:
         raise UnreadableImage(path, what, problem) from None
-
-
-def _working_grey(image: Any) -> tuple[Array, tuple[int, int]]:
-    """The opened image as grey, at most _WORK_WIDTH wide, as displayed; the displayed size."""
-    from PIL import Image, ImageOps
-
-    try:
-        orientation = image.getexif().get(0x0112, 1)
-    except Exception:  # an unreadable EXIF block: keep the stored orientation
-        orientation = 1
-    stored_w, stored_h = image.size
-    turned = orientation in (5, 6, 7, 8)
-    shown_w, shown_h = (stored_h, stored_w) if turned else (stored_w, stored_h)
-    work_w = min(_WORK_WIDTH, shown_w)
-    work_h = max(1, round(shown_h * work_w / shown_w))
-    if image.format == "JPEG":
-        # Decode at 1/2, 1/4 or 1/8 where that still covers the working size.
-        factor = shown_w / work_w
-        image.draft("L", (math.ceil(stored_w / factor), math.ceil(stored_h / factor)))
-    image.load()
-    with contextlib.suppress(Exception):  # an unreadable EXIF block: as stored
-        image = ImageOps.exif_transpose(image)
-    if "A" in image.getbands() or "transparency" in image.info:
-        # Transparent pixels show as white on the platforms.
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(white, rgba)
-    grey = image.convert("L")
-    if grey.size != (work_w, work_h):
-        grey = grey.resize((work_w, work_h), Image.Resampling.BILINEAR, reducing_gap=None)
-    return np.asarray(grey, np.float32), (shown_w, shown_h)
 
 
 class Watermark:
@@ -386,11 +326,8 @@ class Watermark:
         Chinese and naming the file, when it is not a readable image or shows nothing.
         """
 
-        def rgba(image: Any) -> Any:
-            image.load()
-            return image.convert("RGBA")
-
-        logo = _read_image(path, "水印文件", max_pixels, rgba)
+        with _named(path, "水印文件"), open_image(path, max_pixels) as file:
+            logo = file.rgba()
         alpha = logo.getchannel("A")
         _, high = alpha.getextrema()
         if high == 0:
@@ -471,14 +408,6 @@ class Watermark:
             cached = (field[0], field[1], mask)
             spectra[width] = cached
         return cached
-
-    # -- the image ------------------------------------------------------------
-
-    def _decode(
-        self, path: str | os.PathLike[str], max_pixels: int
-    ) -> tuple[Array, tuple[int, int]]:
-        """The image as grey, at most _WORK_WIDTH wide, as displayed; and the displayed size."""
-        return _read_image(path, "图片", max_pixels, _working_grey)
 
     # -- stage 1 --------------------------------------------------------------
 
@@ -687,11 +616,11 @@ class Watermark:
 
     # -- public -----------------------------------------------------------------
 
-    def _verified(
-        self, image_path: str | os.PathLike[str], max_pixels: int = DEFAULT_MAX_PIXELS
-    ) -> tuple[list[_Verified], tuple[float, float]]:
+    def _verified(self, pixels: Pixels) -> tuple[list[_Verified], tuple[float, float]]:
         """Every verified candidate, best first, and the working→original scale factors."""
-        grey, (shown_w, shown_h) = self._decode(image_path, max_pixels)
+        if pixels.working is None:
+            raise ValueError("the watermark search needs the decoder's working copy")
+        grey, (shown_w, shown_h) = pixels.working, pixels.shown
         work_h, work_w = grey.shape
         grey = np.pad(grey, _BORDER, mode="edge")
         results = [v for c in self._search(grey) if (v := self._verify(grey, c)) is not None]
@@ -703,10 +632,17 @@ class Watermark:
     ) -> WatermarkMatch | None:
         """The logo's place in the image, or None when it is not there.
 
-        Raises ValueError (:class:`UnreadableImage`), in Chinese and naming the
-        file, when the image cannot be read or has more than ``max_pixels`` pixels.
+        Raises :class:`UnreadableImage` (a :class:`ProbeError`, and a ValueError),
+        in Chinese and naming the file, when the image cannot be read or has more
+        than ``max_pixels`` pixels, and nothing else for what the file holds.
         """
-        results, (fx, fy) = self._verified(image_path, max_pixels)
+        with _named(image_path, "图片"), open_image(image_path, max_pixels) as file:
+            pixels = file.pixels(Wanted(working=WORK_WIDTH))
+        return self.find_in(pixels)
+
+    def find_in(self, pixels: Pixels) -> WatermarkMatch | None:
+        """The logo's place in an image already decoded with ``Wanted(working=WORK_WIDTH)``."""
+        results, (fx, fy) = self._verified(pixels)
         if not results or results[0].score < THRESHOLD:
             return None
         v = results[0]
