@@ -8,6 +8,7 @@ import pytest
 
 from listingkit import load_rules
 from listingkit.title.compose import CompositionError, TitleComposer, TitleParams, compose_titles
+from listingkit.title.lint import lint_title
 from listingkit.title.score import KeywordScores
 from tests.checks.test_cases import store_file
 
@@ -41,9 +42,13 @@ def test_formula_order_and_the_limit():
 
 
 def test_a_word_repeating_the_product_word_is_refused_and_its_room_used():
-    best = compose_titles(DRESS, load_rules("taobao"))[0]
+    rules = load_rules("taobao")
+    best = compose_titles(DRESS, rules)[0]
     assert dropped(best, "连衣裙女") == "与产品词重复"
-    assert dropped(best, "最佳") == "含极限词“最佳”"
+    # A refused word's reason is what lint-titles says about it, word for word.
+    (banned,) = lint_title("最佳", rules)
+    assert banned.message.startswith("“最佳”是") and "极限词" in banned.message
+    assert dropped(best, "最佳") == banned.message
     assert "温柔风" in best.title  # the room 连衣裙女 would have taken
 
 
@@ -59,7 +64,7 @@ def test_product_words_are_taken_first_and_a_banned_one_is_skipped():
     assert compose_titles(both, rules)[0].title == "爆款T恤"
     second = TitleParams(product=("最佳T恤", "短袖T恤"), attribute=("纯棉",))
     assert compose_titles(second, rules)[0].title == "短袖T恤纯棉"
-    with pytest.raises(CompositionError, match="产品词“最佳T恤”含极限词"):
+    with pytest.raises(CompositionError, match=r"产品词“最佳T恤”不能用：“最佳”是.*极限词"):
         compose_titles(TitleParams(product=("最佳T恤",)), rules)
 
 

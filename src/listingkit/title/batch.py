@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from listingkit.ruleset.loader import Rules
+from listingkit.ruleset import Rules
 from listingkit.title.compose import CompositionError, TitleCandidate, TitleComposer, TitleParams
 from listingkit.title.score import KeywordScores
 from listingkit.workers import process_pool
@@ -37,9 +37,19 @@ def _compose_rows(composer: TitleComposer, rows: Sequence[TitleParams], n: int) 
     return results
 
 
-def _start_worker(rules: Rules, keywords: KeywordScores | None, segmenter: str, n: int) -> None:
+def _start_worker(
+    rules: Rules,
+    keywords: KeywordScores | None,
+    segmenter: str,
+    n: int,
+    select: Sequence[str],
+    ignore: Sequence[str],
+) -> None:
     global _worker
-    _worker = (TitleComposer(rules, keywords=keywords, segmenter=segmenter), n)
+    composer = TitleComposer(
+        rules, keywords=keywords, segmenter=segmenter, select=select, ignore=ignore
+    )
+    _worker = (composer, n)
 
 
 def _work(rows: Sequence[TitleParams]) -> list[RowResult]:
@@ -56,14 +66,21 @@ def compose_many(
     n: int = 5,
     segmenter: str = "jieba",
     workers: int | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> list[RowResult]:
-    """Candidates (or the reason there are none) for every row, in order."""
+    """Candidates (or the reason there are none) for every row, in order.
+
+    ``select``/``ignore`` pick the title checks, and so the gates every
+    candidate passes (see :mod:`listingkit.title.gates`).
+    """
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(rows) < PARALLEL_MIN_ROWS:
-        composer = TitleComposer(rules, keywords=keywords, segmenter=segmenter)
+        composer = TitleComposer(
+            rules, keywords=keywords, segmenter=segmenter, select=select, ignore=ignore
+        )
         return _compose_rows(composer, rows, n)
     chunks = [rows[i : i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
-    with process_pool(
-        workers, initializer=_start_worker, initargs=(rules, keywords, segmenter, n)
-    ) as pool:
+    initargs = (rules, keywords, segmenter, n, tuple(select), tuple(ignore))
+    with process_pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         return [result for chunk in pool.map(_work, chunks) for result in chunk]

@@ -12,12 +12,12 @@ import regex
 
 from listingkit.findings import Hit, Severity
 from listingkit.registry import check
-from listingkit.ruleset.loader import Rules
+from listingkit.ruleset import Rules
 from listingkit.text.chars import CHAR_CLASSES, char_codes, find_class
 from listingkit.text.width import describe_weights, units_of
 from listingkit.text.wordlist import normal_form
 from listingkit.title.repeat import find_repeats
-from listingkit.title.subject import RowSubject, TitleSubject
+from listingkit.title.subject import TOKENS, RowSubject, TitleSubject
 
 __all__ = [
     "MAX_TITLE_CHARS",
@@ -158,7 +158,13 @@ def forbidden_character(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
 _INVISIBLE = ("zero_width", "control", "tab", "newline")
 
 
-@check("TITLE004", "invisible-character", subject="title", severity=Severity.WARNING)
+@check(
+    "TITLE004",
+    "invisible-character",
+    subject="title",
+    keys=("title.forbid",),
+    severity=Severity.WARNING,
+)
 def invisible_character(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     r"""标题里有看不见的字符（零宽空格、方向控制符、控制字符等）。
 
@@ -221,7 +227,9 @@ def emoji_in_title(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
 _INNER_SPACES = regex.compile(r"(?<=\S) {2,}(?=\S)")
 
 
-@check("TITLE006", "bad-spacing", subject="title", severity=Severity.WARNING)
+@check(
+    "TITLE006", "bad-spacing", subject="title", keys=("title.forbid",), severity=Severity.WARNING
+)
 def bad_spacing(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     """标题首尾有空格、连续空格或全角空格。
 
@@ -261,7 +269,21 @@ def bad_spacing(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
 _LEVEL = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
 
-@check("TITLE010", "banned-word", subject="title", keys=("title.word_lists", "title.allow_words"))
+# gate=True (here, on TITLE020 and on TITLE030): a composed title must pass
+# the check (see listingkit.title.gates); the words chosen decide whether it
+# does. The length, character and spacing checks (TITLE001, TITLE003-TITLE006)
+# hold by construction, since the composer measures every word, cuts out every
+# character class a rule file can forbid and joins words with at most one
+# space, and it always keeps the product word (TITLE031): a gate on them would
+# cost time and find nothing. A title too short (TITLE002) is no gate either:
+# leaving words out cannot lengthen it.
+@check(
+    "TITLE010",
+    "banned-word",
+    subject="title",
+    keys=("title.word_lists", "title.allow_words"),
+    gate=True,
+)
 def banned_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     """标题含广告法禁用的极限词或平台禁用词。
 
@@ -291,7 +313,14 @@ def banned_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
         )
 
 
-@check("TITLE020", "repeated-word", subject="title", severity=Severity.WARNING)
+@check(
+    "TITLE020",
+    "repeated-word",
+    subject="title",
+    severity=Severity.WARNING,
+    reads=(TOKENS,),
+    gate=True,
+)
 def repeated_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     """标题里同一个词出现两次，或一个词已经包含在另一个词里。
 
@@ -321,7 +350,7 @@ def repeated_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
         )
 
 
-@check("TITLE030", "foreign-brand", subject="title", keys=("title.foreign_brands",))
+@check("TITLE030", "foreign-brand", subject="title", keys=("title.foreign_brands",), gate=True)
 def foreign_brand(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     """标题含本店没有授权的品牌词。
 

@@ -9,11 +9,17 @@ for others; the candidates are ranked by the keyword demand they cover (or,
 without keyword data, by how much of the formula they cover) and the length
 they use. The same input always gives the same output.
 
+What a title must pass is what the selected title checks say (see
+:mod:`listingkit.title.gates`): a check declared ``gate=True`` refuses a word
+whose finding the rule file puts at warning or above, and the composer knows
+no check by its code. A hit at info keeps the word; the finding goes with the
+candidate.
+
 Speed: a sheet repeats the same words on many rows, so each distinct word is
 cleaned, checked, measured and segmented once per composer. Variants are
 searched with those word-level facts; only the candidates returned are
-segmented whole and run through the title checks (a word whose tokens merge
-with a neighbour's is then left out, and the title checked again).
+segmented whole and run through the gates (the word a hit's span falls in is
+then left out, and the title checked again).
 """
 
 from __future__ import annotations
@@ -26,14 +32,16 @@ from typing import Any
 
 import regex
 
-from listingkit.arguments import kind_of, rules_argument, word_tuple
-from listingkit.errors import ArgumentError, ListingkitError
-from listingkit.findings import Severity
-from listingkit.ruleset.loader import Rules
-from listingkit.text.chars import find_class
+from listingkit.arguments import code_list, kind_of, rules_argument, word_tuple
+from listingkit.errors import ArgumentError, CompositionError
+from listingkit.findings import Finding
+from listingkit.registry import Selection
+from listingkit.ruleset import Rules
+from listingkit.text.chars import CHAR_CLASSES, find_class
 from listingkit.text.width import units_of
 from listingkit.text.wordlist import normal_form
-from listingkit.title.lint import TitleInput, TitleLinter
+from listingkit.title.context import TitleContext
+from listingkit.title.gates import Gates, refusing
 from listingkit.title.repeat import Unit, clash, units_of_tokens
 from listingkit.title.score import KeywordScores
 
@@ -56,29 +64,16 @@ PART_LABELS = {
     "attribute": "属性词",
     "modifier": "修饰词",
 }
-# Checks a whole candidate is run through. Length, characters and spacing are
-# guaranteed by construction (words are cleaned, joined with at most one
-# space); words can still meet to form a banned word, a brand or a repeat.
-_MUST_PASS = ("TITLE010", "TITLE020", "TITLE030")
-_STRIP = (
-    "tab",
-    "newline",
-    "control",
-    "half_width_angle",
-    "zero_width",
-    "full_width_space",
-    "emoji",
-)
+# Every character class a rule file can forbid is cut out of each word, and
+# words are joined with at most one space: the character, spacing and length
+# checks hold by construction and need no gate.
+_STRIP = tuple(CHAR_CLASSES)
 _SPACES = regex.compile(r"\s+")
 
 
 #: How many variants (each leaving out one kept word) are ranked; fixed, so the
 #: best candidate does not depend on how many are asked for.
 VARIANTS = 12
-
-
-class CompositionError(ListingkitError):
-    """A row from which no title can be made (no product word, or it cannot be used)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +115,8 @@ class TitleCandidate:
     words: tuple[str, ...]
     dropped: tuple[Dropped, ...]
     score: float
+    #: What the gates found on the title at info: kept, as ``lint-titles`` reports it.
+    findings: tuple[Finding, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +156,7 @@ class _Build:
     words: list[_Word] = field(default_factory=list)
     dropped: dict[str, Dropped] = field(default_factory=dict)
     units: int = 0
+    notes: tuple[Finding, ...] = ()  # the gates' findings at info on the settled title
 
 
 class _Line:
@@ -220,13 +218,17 @@ class TitleComposer:
         *,
         keywords: KeywordScores | None = None,
         segmenter: str = "jieba",
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
     ) -> None:
         self.rules = rules
-        self.linter = TitleLinter(rules, select=_MUST_PASS, segmenter=segmenter)
+        self.context = TitleContext(rules, segmenter)
+        selection = Selection(code_list(select, "select"), code_list(ignore, "ignore"))
+        self.gates = Gates(rules, self.context, selection)
+        # Words that repeat one another are left out before placing only when a
+        # gate would refuse the repeat; otherwise they stay, as the linter lets them.
+        self._plan_repeats = self.gates.refuses_tokens()
         self.keywords = keywords.split_terms(self._words) if keywords else None
-        active = {spec.code for spec in self.linter.checks}
-        self._refuse_banned = "TITLE010" in active
-        self._refuse_brands = "TITLE030" in active
         spec = rules.model.title
         self.limit = spec.max_units
         self.weights = spec.unit_weights
@@ -247,20 +249,11 @@ class TitleComposer:
         if known is not None:
             return known
         text = _clean(raw)
-        refusal = None
-        # A word is refused for what the checks would report at warning or above;
-        # a check the rule file turns off refuses nothing.
-        banned = [
-            hit
-            for hit in self.linter.context.banned.find(text)
-            if self._refuse_banned and hit.value.severity != "info"
-        ]
-        foreign = self.linter.context.foreign_brands.find(text) if self._refuse_brands else []
-        if banned:
-            refusal = f"含极限词“{banned[0].text}”"
-        elif foreign:
-            refusal = f"含未授权的品牌词“{foreign[0].text}”"
-        tokens = self.linter.context.tokens(text) if text and not refusal else []
+        # Refused for what the gates report on the word at warning or above, in
+        # the check's own words; a gate the rule file turns off refuses nothing.
+        refused = refusing(self.gates.on_word(text)) if text else []
+        refusal = refused[0].message if refused else None
+        tokens = self.context.tokens(text) if text and not refusal else []
         terms = tuple(units_of_tokens(tokens))
         vetted = _Vetted(text, refusal, units_of(text, self.weights), terms)
         if len(self._vetted) > 100_000:  # a sheet of unique words: keep memory flat
@@ -269,7 +262,7 @@ class TitleComposer:
         return vetted
 
     def _words(self, text: str) -> list[str]:
-        return [token.text for token in self.linter.context.tokens(text)]
+        return [token.text for token in self.context.tokens(text)]
 
     def value(self, word: str) -> float:
         return self.keywords.word_value(word) if self.keywords else 0.0
@@ -296,7 +289,7 @@ class TitleComposer:
             products = [d for d in refused if d.part == "product"]
             if products:
                 first = products[0]
-                raise CompositionError(f"产品词“{first.word}”{first.reason}，无法组标题")
+                raise CompositionError(f"产品词“{first.word}”不能用：{first.reason}")
             raise CompositionError("没有产品词：产品词列为空")
         # The first product word that fits on its own leads the title.
         fitting = [w for w in words["product"] if self.limit is None or w.units <= self.limit]
@@ -356,12 +349,14 @@ class TitleComposer:
         build.units = line.units
         return build
 
-    @staticmethod
-    def clashes(main: _Word, pool: Sequence[_Word]) -> list[frozenset[int]]:
+    def clashes(self, main: _Word, pool: Sequence[_Word]) -> list[frozenset[int]]:
         """For each pool word, the words it repeats (by index; -1 the main product word).
 
         The main product word is always in, so a clash with it counts at once.
+        No word clashes when no gate would refuse a repeat.
         """
+        if not self._plan_repeats:
+            return [frozenset()] * len(pool)
 
         def repeats(a: _Word, b: _Word) -> bool:
             # Seen word by word, a one-character term at a word's end looks free
@@ -375,16 +370,20 @@ class TitleComposer:
         return result
 
     def settle(self, main: _Word, build: _Build) -> str:
-        """Leave out words until the whole title passes the title checks; the title."""
+        """Leave out words until the whole title passes the gates; the title.
+
+        The word a refusing finding's span falls in is left out, with the
+        finding's message as the reason; findings at info stay with the build.
+        """
         while True:
             title = self.render(build.words)
-            findings = [
-                f for f in self.linter.lint(TitleInput(title)) if f.severity is not Severity.INFO
-            ]
-            if not findings:
+            findings = self.gates.on_title(title)
+            refused = refusing(findings)
+            if not refused:
                 build.units = units_of(title, self.weights)
+                build.notes = tuple(findings)
                 return title
-            finding = findings[0]
+            finding = refused[0]
             culprit = self._word_at(build.words, title, finding.location.span, main)
             if culprit is None:
                 raise CompositionError(f"无法避开：{finding.message}")
@@ -422,6 +421,7 @@ class TitleComposer:
             words=tuple(w.text for w in build.words),
             dropped=(*refused, *build.dropped.values()),
             score=self.score(title, build.words),
+            findings=build.notes,
         )
 
 
@@ -432,19 +432,27 @@ def compose_titles(
     keywords: KeywordScores | None = None,
     n: int = 5,
     segmenter: str = "jieba",
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> list[TitleCandidate]:
     """Up to ``n`` candidate titles for one row of parameters, best first.
 
     Every candidate is within ``title.max_units``, keeps the main product word,
-    follows the formula order, and passes the banned-word, repetition,
-    character and brand checks. Raises :class:`CompositionError` when the row
-    cannot give any title. For many rows, make one :class:`TitleComposer` and
-    call its ``compose``: it checks each distinct word only once.
+    follows the formula order, has no character the rules forbid, and passes
+    every selected title check that composed titles must pass (banned words,
+    repetition, brands: :mod:`listingkit.title.gates`) at warning or above.
+    ``select``/``ignore`` pick checks as for :func:`~listingkit.title.lint.lint_title`.
+    Raises :class:`CompositionError` when the row cannot give any title. For
+    many rows, make one :class:`TitleComposer` and call its ``compose``: it
+    checks each distinct word only once.
     """
     if not isinstance(params, TitleParams):
         raise ArgumentError(f"参数 params 应为 TitleParams，实际是 {kind_of(params)}")
     rules = rules_argument(rules)
-    return TitleComposer(rules, keywords=keywords, segmenter=segmenter).compose(params, n)
+    composer = TitleComposer(
+        rules, keywords=keywords, segmenter=segmenter, select=select, ignore=ignore
+    )
+    return composer.compose(params, n)
 
 
 def _compose(composer: TitleComposer, params: TitleParams, n: int) -> list[TitleCandidate]:

@@ -15,9 +15,9 @@ from typing import Any
 
 from listingkit.engine import active_checks, run_checks
 from listingkit.errors import SheetError
-from listingkit.findings import Finding, Location, Report
+from listingkit.findings import Finding, Location, Report, Subject
 from listingkit.registry import Selection
-from listingkit.ruleset.loader import Rules
+from listingkit.ruleset import Rules
 from listingkit.sheets import PARAMETER_COLUMNS, Sheet, SheetRow, find_columns, split_list
 from listingkit.sheets.checks import sheet_findings
 from listingkit.title.batch import compose_many
@@ -115,7 +115,14 @@ def compose_sheet(
     shown = display or os.fspath(sheet.path)
     params = [_params(row, found) for row in sheet.rows]
     composed = compose_many(
-        params, rules, keywords=keywords, n=n, segmenter=segmenter, workers=workers
+        params,
+        rules,
+        keywords=keywords,
+        n=n,
+        segmenter=segmenter,
+        workers=workers,
+        select=select,
+        ignore=ignore,
     )
     selection = Selection(tuple(select), tuple(ignore))
     row_checks = active_checks("sheet_row", rules, selection)
@@ -149,7 +156,7 @@ def compose_sheet(
     report = Report(
         rules.platform,
         [*read, *(f for o in outcomes for f in o.findings)],
-        [f"{shown}:{o.row}" for o in outcomes],
+        [Subject(shown, sheet.name, o.row) for o in outcomes],
     )
     return SheetTitles(sheet, shown, outcomes, report)
 

@@ -8,7 +8,11 @@ from listingkit.text.segment import Token
 from listingkit.text.width import Measure, measure
 from listingkit.title.context import TitleContext
 
-__all__ = ["RowSubject", "TitleSubject"]
+__all__ = ["TOKENS", "RowSubject", "TitleSubject"]
+
+#: What a title check ``reads`` when it needs :attr:`TitleSubject.tokens`: the
+#: title segmented into words, the one costly reading of a title.
+TOKENS = "tokens"
 
 
 @dataclass
