@@ -20,12 +20,11 @@ naming the parameter.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from listingkit.engine import check_files
+from listingkit._version import __version__
+from listingkit.engine import check_files, check_paths
 from listingkit.errors import (
     ArgumentError,
     InputError,
@@ -117,6 +116,7 @@ __all__ = [
     "__version__",
     "check_files",
     "check_images",
+    "check_paths",
     "compose_titles",
     "find_store_file",
     "lint_title",

@@ -5,13 +5,24 @@ validated without importing any check family: an image run must never pay for
 jieba. Each code's check lives in its family's module; a test keeps the two in
 step. Codes are a family prefix and three digits, grouped by tens; a retired
 code stays here, marked retired, and is never reused.
+
+A new check starts with ``python -m listingkit.dev new-check CODE name``: it
+writes the line here, a stub in the family's module and a case file.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["CODES", "CODE_PATTERN", "FAMILIES", "FAMILY_SUBJECTS", "family_of"]
+__all__ = [
+    "ADAPTERS",
+    "ADAPTER_KINDS",
+    "CODES",
+    "CODE_PATTERN",
+    "FAMILIES",
+    "FAMILY_SUBJECTS",
+    "family_of",
+]
 
 CODE_PATTERN = re.compile(r"^(FILE|TITLE|IMG|SHEET|SKU|SLOT)\d{3}$")
 
@@ -30,6 +41,26 @@ FAMILY_SUBJECTS: dict[str, frozenset[str]] = {
     "TITLE": frozenset({"title", "sheet_row"}),
     "IMG": frozenset({"image", "image_set"}),
     "SHEET": frozenset({"sheet"}),
+}
+
+#: Family prefix → the module of its adapter for the engine: a ``FAMILY``
+#: (:class:`listingkit.family.Family`) saying which subjects it takes from a
+#: walk and how to read them. Imported only when a selected check reads a kind
+#: of subject the adapter builds (:data:`ADAPTER_KINDS`), so the engine names
+#: no family and ``check`` on a folder of images never imports jieba.
+ADAPTERS: dict[str, str] = {
+    "FILE": "listingkit.files.family",
+    "TITLE": "listingkit.title.family",
+    "IMG": "listingkit.image.family",
+}
+
+#: Family prefix → the kinds of subject its adapter builds and hands to checks
+#: (of any family: an image that cannot be read is FILE003's ``image_error``).
+ADAPTER_KINDS: dict[str, frozenset[str]] = {
+    "FILE": frozenset({"file", "folder"}),
+    # A title file that cannot be decoded is FILE001's ``file``.
+    "TITLE": frozenset({"title", "file"}),
+    "IMG": frozenset({"image", "image_set", "image_error"}),
 }
 
 #: Code → kebab-case name.

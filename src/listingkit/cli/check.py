@@ -1,8 +1,10 @@
-"""``listingkit check PATH…``: run the selected checks over files and folders."""
+"""``listingkit check PATH…``: run every selected check family over files and folders."""
 
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 from typing import Any
 
 from listingkit.cli.common import (
@@ -21,18 +23,40 @@ __all__ = ["add_parser"]
 
 def add_parser(commands: Any) -> None:
     parser = commands.add_parser("check", help="检查商品文件夹或文件，上传前运行")
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="文件或文件夹（递归）")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="文件或文件夹（递归）：每个文件、图片，以及名字含“标题”或 title 的 .txt 标题文件",
+    )
     add_common_options(parser)
     add_batch_options(parser)
     parser.set_defaults(handler=_check)
 
 
+def _titles_read(target: str | None, paths: list[str]) -> list[str]:
+    """The output, when it is a title file this run reads (one under a checked path)."""
+    if target is None:
+        return []
+    from listingkit.title.family import is_title_file
+
+    if not is_title_file(Path(target).name) or not os.path.isfile(target):
+        return []
+    shown = Path(target).resolve()
+    for given in paths:
+        root = Path(given).resolve()
+        if shown == root or root in shown.parents:
+            return [target]
+    return []
+
+
 def _check(args: argparse.Namespace) -> int:
     selection = selection_of(args)
     rules = resolve_rules(args.platform, args.rules, start=args.paths[0])
-    check_output(args.output, [*args.paths, *rules.paths], force=args.force)
+    inputs = [*args.paths, *rules.paths, *_titles_read(args.output, args.paths)]
+    check_output(args.output, inputs, force=args.force)
     with batch_options(args) as batch:
         report = check_files(
             args.paths, rules, select=selection.select, ignore=selection.ignore, **batch
         )
-    return emit_report(report, args)
+    return emit_report(report, args, inputs)
