@@ -17,9 +17,10 @@ from typing import Any
 
 from listingkit.status import EXIT_FINDINGS, EXIT_OK
 
-__all__ = ["SCHEMA_VERSION", "Finding", "Hit", "Location", "Report", "Severity"]
+__all__ = ["SCHEMA_VERSION", "Finding", "Hit", "Location", "Report", "Severity", "Subject"]
 
-#: Version of the JSON shape produced by :meth:`Report.to_dict`.
+#: Version of the JSON shape produced by :meth:`Report.to_dict` (and of the
+#: ``titles`` document, which is that shape plus its ``rows``).
 SCHEMA_VERSION = 1
 
 
@@ -38,6 +39,10 @@ class Severity(StrEnum):
     def label(self) -> str:
         """The Chinese word operators see."""
         return _LABEL[self]
+
+    def at_least(self, threshold: Severity) -> bool:
+        """Whether this severity reaches ``threshold`` (as ``--fail-on`` compares)."""
+        return self.rank >= threshold.rank
 
 
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
@@ -82,6 +87,38 @@ class Location:
         if self.span:
             text += f"@{self.span[0]}-{self.span[1]}"
         return text
+
+
+class Subject(str):
+    """What a run checked: a whole file, or one row of a file (a title line, a sheet row).
+
+    It is the string JSON lists under ``subjects`` -- the path, or ``path:row``
+    for a row -- so code that treats subjects as names keeps working, and it
+    knows its ``path``, ``sheet`` and ``row``, so a renderer can give each row
+    its own entry and order rows by number. A plain string is a whole file.
+    """
+
+    path: str
+    sheet: str | None
+    row: int | None
+
+    def __new__(cls, path: str, sheet: str | None = None, row: int | None = None) -> Subject:
+        name = path if row is None else f"{path}:{row}"
+        self = super().__new__(cls, name)
+        # Set once here; the class is treated as immutable, like the str it is.
+        vars(self).update(path=path, sheet=sheet, row=row)
+        return self
+
+    @classmethod
+    def of(cls, subject: str) -> Subject:
+        """``subject`` itself, or a plain string taken as a whole file."""
+        return subject if isinstance(subject, Subject) else cls(subject)
+
+    def __reduce__(self) -> tuple[type[Subject], tuple[str, str | None, int | None]]:
+        return (Subject, (self.path, self.sheet, self.row))
+
+    def location(self) -> Location:
+        return Location(self.path, self.sheet, self.row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +186,11 @@ class Finding:
 
 @dataclass
 class Report:
-    """The findings of one run, the subjects it checked, and the platform."""
+    """The findings of one run, the subjects it checked, and the platform.
+
+    ``subjects`` may be given as plain strings (whole files); they are kept as
+    :class:`Subject`, which compare equal to those strings.
+    """
 
     platform: str
     findings: list[Finding] = field(default_factory=list)
@@ -157,6 +198,11 @@ class Report:
 
     def __post_init__(self) -> None:
         self.findings = sorted(self.findings, key=Finding.sort_key)  # never the caller's list
+        self.subjects = [Subject.of(subject) for subject in self.subjects]
+
+    def checked(self) -> list[Subject]:
+        """The subjects, each with its file, sheet and row."""
+        return [Subject.of(subject) for subject in self.subjects]
 
     def extend(self, findings: Iterable[Finding]) -> None:
         self.findings.extend(findings)
@@ -172,7 +218,7 @@ class Report:
     def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
         """1 when any finding is at or above ``fail_on``, else 0."""
         worst = self.worst()
-        if worst is not None and worst.rank >= fail_on.rank:
+        if worst is not None and worst.at_least(fail_on):
             return EXIT_FINDINGS
         return EXIT_OK
 

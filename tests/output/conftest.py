@@ -12,9 +12,11 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from listingkit.cli.common import check_docs
 from listingkit.findings import Finding, Location, Report, Severity
 from listingkit.output import render
 
@@ -81,9 +83,10 @@ def report() -> Report:
     return sample_report()
 
 
-def rendered(report: Report, fmt: str, *, color: bool = False) -> str:
+def rendered(report: Report, fmt: str, **options: Any) -> str:
+    """``report`` in ``fmt``, with the check documentation the command hands in by default."""
     stream = io.StringIO()
-    render(report, fmt, stream, color=color)
+    render(report, fmt, stream, **{"docs": check_docs(), **options})
     return stream.getvalue()
 
 

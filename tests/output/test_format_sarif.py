@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
+from listingkit.cli.common import check_docs
 from listingkit.findings import Finding, Location, Report, Severity
 from listingkit.output.sarif import to_sarif
 from listingkit.registry import describe
@@ -79,8 +80,52 @@ def test_registered_rule_comes_from_the_registry(
 
 def test_unknown_code_gets_a_minimal_rule() -> None:
     finding = Finding(Location("a.jpg"), "SLOT999", "no-such-check", Severity.ERROR, "x")
-    log = to_sarif(Report(platform="jd", findings=[finding]))
+    log = to_sarif(Report(platform="jd", findings=[finding]), check_docs())
     assert log["runs"][0]["tool"]["driver"]["rules"] == [{"id": "SLOT999"}]
+
+
+def test_rules_come_only_from_the_docs_handed_in(validator: jsonschema.Draft7Validator) -> None:
+    finding = Finding(Location("a.jpg"), "FILE001", "file-unreadable", Severity.ERROR, "x")
+    report = Report(platform="jd", findings=[finding])
+    bare = to_sarif(report)
+    validator.validate(bare)
+    assert bare["runs"][0]["tool"]["driver"]["rules"] == [{"id": "FILE001"}]
+    documented = to_sarif(report, {"FILE001": describe("FILE001")})
+    (rule,) = documented["runs"][0]["tool"]["driver"]["rules"]
+    assert rule["shortDescription"] == {"text": describe("FILE001").summary}
+
+
+def test_a_title_files_line_is_a_region_with_its_characters(
+    validator: jsonschema.Draft7Validator,
+) -> None:
+    # Line 3 of a title file, the word at characters 8-9 (0-based span [8, 10)).
+    finding = Finding(
+        Location("标题.txt", row=3, span=(8, 10)), "TITLE010", "x", Severity.ERROR, "x"
+    )
+    log = to_sarif(Report(platform="jd", findings=[finding]))
+    validator.validate(log)
+    run = log["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    (location,) = run["results"][0]["locations"]
+    assert location["physicalLocation"]["region"] == {
+        "startLine": 3,
+        "startColumn": 9,
+        "endColumn": 11,
+    }
+    assert "logicalLocations" not in location
+
+
+def test_a_whole_line_finding_is_the_line() -> None:
+    finding = Finding(Location("titles", row=12), "TITLE001", "x", Severity.ERROR, "x")
+    (result,) = to_sarif(Report(platform="jd", findings=[finding]))["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 12}
+
+
+def test_a_title_given_on_the_command_line_has_no_region() -> None:
+    finding = Finding(Location("--text", span=(0, 2)), "TITLE010", "x", Severity.ERROR, "x")
+    (result,) = to_sarif(Report(platform="jd", findings=[finding]))["runs"][0]["results"]
+    assert "region" not in result["locations"][0]["physicalLocation"]
+    assert result["properties"]["span"] == [0, 2]
 
 
 def test_levels_mapped(report: Report, render_as: Callable[..., str]) -> None:
@@ -144,6 +189,17 @@ def test_spreadsheet_cell_is_a_logical_location(
     (result,) = log["runs"][0]["results"]
     assert result["locations"][0]["logicalLocations"] == [{"name": name, "kind": "element"}]
     assert "region" not in result["locations"][0]["physicalLocation"]
+    known = {"sheet": location.sheet, "row": location.row, "column": location.column}
+    assert result["locations"][0]["properties"] == {k: v for k, v in known.items() if v}
+
+
+def test_a_sheet_row_of_a_workbook_is_never_a_line() -> None:
+    # An .xlsm is a zip file too; a row there is no line a viewer could open.
+    finding = Finding(Location("参数.xlsm", row=7), "TITLE040", "x", Severity.ERROR, "x")
+    (result,) = to_sarif(Report(platform="jd", findings=[finding]))["runs"][0]["results"]
+    (location,) = result["locations"]
+    assert "region" not in location["physicalLocation"]
+    assert location["properties"] == {"row": 7}
 
 
 def test_image_finding_has_no_region(report: Report, render_as: Callable[..., str]) -> None:

@@ -11,6 +11,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -44,11 +45,11 @@ def _report(path: str, message: str = "标题里有\x1b[2J\x07控制字符") -> 
     return Report("taobao", [finding], [path])
 
 
-def _strict(report: Report, fmt: str, *, color: bool = False) -> str:
+def _strict(report: Report, fmt: str, **options: Any) -> str:
     """Render into a strict UTF-8 stream, as standard output or an -o file is."""
     raw = io.BytesIO()
     stream = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="\n")
-    render(report, fmt, stream, color=color)
+    render(report, fmt, stream, **options)
     stream.flush()
     return raw.getvalue().decode("utf-8")
 
@@ -93,7 +94,8 @@ def test_github_name_with_a_newline_cannot_start_a_command() -> None:
 
 
 def test_junit_keeps_the_message_lines_of_a_multi_line_message() -> None:
-    text = _strict(_report("a.jpg", "第一行\n第二行\x1b"), "junit")
+    report = _report("a.jpg", "第一行\n第二行\x1b")
+    text = _strict(report, "junit", fail_on=Severity.WARNING)
     failure = ET.fromstring(text).find(".//failure")
     assert failure is not None and failure.text is not None
     assert "问题：第一行\n第二行\\x1b" in failure.text

@@ -75,7 +75,8 @@ def test_titles_xlsx_in_xlsx_out(cli, sheet, tmp_path):
     title = first["候选标题1"].value
     assert "连衣裙" in title and "最佳" not in title
     assert first["长度1"].value <= 60
-    assert "最佳（含极限词" in first["省略的词"].value
+    # The reason a word is left out is TITLE010's own message on it.
+    assert "最佳（“最佳”是绝对化用语、最高级类极限词：" in first["省略的词"].value
     remark = first["备注"]
     assert remark.value == "=SUM(A1:A2)" and remark.data_type == "s"
     bad = {h: c.value for h, c in zip(header, ws[3], strict=True)}
@@ -86,8 +87,22 @@ def test_titles_xlsx_in_xlsx_out(cli, sheet, tmp_path):
 
 def test_titles_json(cli, sheet):
     run = cli("titles", str(sheet), "--platform", "taobao", "--format", "json")
-    rows = json.loads(run.out)
+    assert run.status == 1  # row 3 has no product word
+    document = json.loads(run.out)
+    # The report's own shape (as `check --format json`), plus the rows.
+    assert list(document) == [
+        "schema_version",
+        "platform",
+        "subjects",
+        "summary",
+        "findings",
+        "rows",
+    ]
+    assert document["schema_version"] == 1 and document["platform"] == "taobao"
+    assert document["subjects"] == [f"{sheet.as_posix()}:{n}" for n in (2, 3, 4)]
+    rows = document["rows"]
     assert [r["row"] for r in rows] == [2, 3, 4]
+    assert set(rows[0]) == {"row", "item", "candidates", "findings"}
     assert [r["item"] for r in rows] == ["A1001", "A1002", "A1003"]
     first = rows[0]
     assert len(first["candidates"]) == 5
@@ -95,6 +110,41 @@ def test_titles_json(cli, sheet):
     assert all(c["units"] <= 60 for c in first["candidates"])
     assert rows[1]["candidates"] == [] and rows[1]["findings"][0]["code"] == "TITLE040"
     assert rows[1]["findings"][0]["location"]["row"] == 3
+    # Every row's findings are also the report's, which the summary counts.
+    in_rows = [f for row in rows for f in row["findings"]]
+    assert in_rows and all(f in document["findings"] for f in in_rows)
+    assert document["summary"]["error"] == 1
+
+
+def test_titles_json_carries_the_keyword_files_findings_too(cli, sheet, tmp_path):
+    keywords = tmp_path / "生意参谋.csv"
+    keywords.write_text(
+        "关键词,搜索人气,点击率,支付转化率,在线商品数\nV领连衣裙,90000,5.2%,3.1%,12000\n坏行,,,,\n",
+        encoding="utf-8",
+    )
+    argv = ["titles", str(sheet), "--platform", "taobao", "--keywords", str(keywords)]
+    document = json.loads(cli(*argv, "--format", "json").out)
+    codes = {(Path(f["location"]["path"]).name, f["code"]) for f in document["findings"]}
+    # Not a row of the parameter sheet: only the report part can hold it.
+    assert ("生意参谋.csv", "SHEET003") in codes
+    assert all(
+        f["location"]["path"] != keywords.as_posix()
+        for r in document["rows"]
+        for f in r["findings"]
+    )
+
+
+def test_titles_exit_status_follows_fail_on_and_exit_zero(cli, tmp_path):
+    (tmp_path / ".git").mkdir()
+    clean = write_xlsx(tmp_path / "参数表.xlsx", [ROWS[0], ROWS[2]])
+    for fmt in ("text", "json", "junit", "sarif"):
+        argv = ["titles", str(clean), "--platform", "taobao", "--format", fmt]
+        assert cli(*argv).status == 0, fmt
+    broken = write_xlsx(tmp_path / "缺产品词.xlsx", ROWS)
+    for fmt in ("text", "json", "junit", "sarif"):
+        argv = ["titles", str(broken), "--platform", "taobao", "--format", fmt]
+        assert cli(*argv).status == 1, fmt
+        assert cli(*argv, "--exit-zero").status == 0, fmt
 
 
 def test_keyword_data_ranks_candidates(cli, sheet, tmp_path):
@@ -115,7 +165,7 @@ def test_keyword_data_ranks_candidates(cli, sheet, tmp_path):
         "--keywords",
         str(keywords),
     )
-    best = json.loads(run.out)[0]["candidates"][0]["title"]
+    best = json.loads(run.out)["rows"][0]["candidates"][0]["title"]
     assert "V领" in best
 
 
@@ -165,7 +215,7 @@ def test_missing_product_column_names_the_headers(cli, tmp_path):
         "--format",
         "json",
     )
-    assert mapped.status == 0 and json.loads(mapped.out)[0]["candidates"]
+    assert mapped.status == 0 and json.loads(mapped.out)["rows"][0]["candidates"]
 
 
 def test_lint_titles_from_text_csv_and_command_line(cli, tmp_path):

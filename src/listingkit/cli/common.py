@@ -8,15 +8,16 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from listingkit.errors import OutputError
+from listingkit.codes import CODES
+from listingkit.errors import OutputError, UsageError
 from listingkit.findings import Report, Severity
 from listingkit.output import FORMATS, auto_format, render, use_color
-from listingkit.registry import Selection
+from listingkit.registry import CheckSpec, Selection, describe
 from listingkit.safeio import atomic_output, check_target
 from listingkit.safeio.write import write_reason
 from listingkit.status import EXIT_OK
@@ -25,8 +26,10 @@ __all__ = [
     "add_batch_options",
     "add_common_options",
     "batch_options",
+    "check_docs",
     "check_output",
     "emit_report",
+    "exit_status",
     "is_ours",
     "output_stream",
     "selection_of",
@@ -185,9 +188,9 @@ def is_ours(path: Path) -> bool:
 # The first bytes of each report format listingkit writes.
 _MARKER_HEAD = 4096
 _REPORT_MARKERS = (
-    # json: Report.to_dict()
+    # json: Report.to_dict(), and the titles document that extends it
     re.compile(rb'\s*\{\s*"schema_version"\s*:\s*\d+\s*,\s*"platform"\s*:'),
-    # titles --format json: one object per row
+    # titles --format json before it carried schema_version: one object per row
     re.compile(rb'\s*\[\s*\{\s*"row"\s*:\s*\d+\s*,\s*"item"\s*:'),
     # sarif: the tool driver is listingkit
     re.compile(
@@ -260,13 +263,55 @@ class _Pending(io.StringIO):
         return self._terminal
 
 
-def emit_report(
-    report: Report, args: argparse.Namespace, inputs: Sequence[str | os.PathLike[str]] = ()
-) -> int:
-    """Render the report in the chosen format and return the exit status."""
-    fmt = auto_format(os.environ) if args.format == "auto" else args.format
-    with output_stream(args.output, inputs, force=args.force) as stream:
-        render(report, fmt, stream, color=use_color(stream, os.environ))
+class _RegistryDocs(Mapping[str, CheckSpec]):
+    """Every check's documentation, read from the registry when a renderer asks for it.
+
+    Only SARIF looks codes up, and only the codes of its findings, so a family
+    is never imported just to render a report.
+    """
+
+    def __getitem__(self, code: str) -> CheckSpec:
+        if code not in CODES:
+            raise KeyError(code)
+        try:
+            return describe(code)
+        except UsageError:  # a code in the table whose check is not written yet
+            raise KeyError(code) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(CODES)
+
+    def __len__(self) -> int:
+        return len(CODES)
+
+
+def check_docs() -> Mapping[str, CheckSpec]:
+    """Check code → documentation, for the renderers (SARIF's ``rules[]``)."""
+    return _RegistryDocs()
+
+
+def exit_status(report: Report, args: argparse.Namespace) -> int:
+    """The exit status of every checking command: ``--fail-on``, then ``--exit-zero``."""
     if args.exit_zero:
         return EXIT_OK
     return report.exit_code(Severity(args.fail_on))
+
+
+def emit_report(
+    report: Report,
+    args: argparse.Namespace,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+    *,
+    rows: Sequence[Mapping[str, Any]] | None = None,
+) -> int:
+    """Render the report in the chosen format and return the exit status.
+
+    ``rows`` are the candidates of ``listingkit titles``, one JSON-shaped object
+    per sheet row: text shows them above the report, JSON adds them as ``rows``.
+    """
+    fmt = auto_format(os.environ) if args.format == "auto" else args.format
+    fail_on = Severity(args.fail_on)
+    with output_stream(args.output, inputs, force=args.force) as stream:
+        color = use_color(stream, os.environ)
+        render(report, fmt, stream, color=color, fail_on=fail_on, docs=check_docs(), rows=rows)
+    return exit_status(report, args)

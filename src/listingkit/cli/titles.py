@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from listingkit.cli.common import (
-    add_common_options,
-    check_output,
-    emit_report,
-    output_stream,
-    selection_of,
-)
+from listingkit.cli.common import add_common_options, check_output, emit_report, selection_of
 from listingkit.errors import UsageError
-from listingkit.findings import Severity
-from listingkit.output import auto_format, render, use_color
-from listingkit.output.safe import json_text
-from listingkit.printable import printable, show_path
+from listingkit.printable import show_path
 from listingkit.ruleset import resolve_rules
-from listingkit.status import EXIT_OK
 
 __all__ = ["add_parser", "parse_columns"]
 
@@ -67,22 +56,6 @@ def parse_columns(value: str | None) -> dict[str, str]:
     return mapping
 
 
-def _print_rows(result: Any, stream: TextIO) -> None:
-    for outcome in result.outcomes:
-        # Titles and words come from the user's sheet: escaped like every report.
-        item = f" 货号 {printable(outcome.item)}" if outcome.item else ""
-        stream.write(f"第 {outcome.row} 行{item}\n")
-        for index, candidate in enumerate(outcome.candidates, start=1):
-            stream.write(f"  {index}. {printable(candidate.title)}（{candidate.units}）\n")
-        if not outcome.candidates:
-            stream.write("  （没有候选标题，原因见下方的问题）\n")
-        if outcome.candidates and outcome.candidates[0].dropped:
-            best = outcome.candidates[0]
-            dropped = printable("；".join(f"{d.word}（{d.reason}）" for d in best.dropped))
-            stream.write(f"     省略：{dropped}\n")
-    stream.write("\n")
-
-
 def _titles(args: argparse.Namespace) -> int:
     from listingkit.sheets import read_keywords, read_sheet, write_xlsx
     from listingkit.sheets.checks import sheet_findings
@@ -120,23 +93,13 @@ def _titles(args: argparse.Namespace) -> int:
         display=Path(args.sheet).as_posix(),
     )
     result.report.extend(keyword_findings)
-    workbook = bool(args.output and args.output.lower().endswith(".xlsx"))
-    if workbook:
-        # The workbook holds the candidates; standard output gets only the findings.
-        headers, rows = titles_workbook_rows(result, args.n)
-        write_xlsx(args.output, headers, rows, inputs=inputs, overwrite=args.force)
-        print(f"已写入 {show_path(args.output)}（{len(rows)} 行）", file=sys.stderr)
+    if args.output and args.output.lower().endswith(".xlsx"):
+        # The workbook holds the candidates; standard output gets only the report.
+        headers, cells = titles_workbook_rows(result, args.n)
+        write_xlsx(args.output, headers, cells, inputs=inputs, overwrite=args.force)
+        print(f"已写入 {show_path(args.output)}（{len(cells)} 行）", file=sys.stderr)
         args.output = None
-    fmt = auto_format(os.environ) if args.format == "auto" else args.format
-    if fmt == "json":
-        with output_stream(args.output, inputs, force=args.force) as stream:
-            data = [outcome.to_dict() for outcome in result.outcomes]
-            stream.write(json_text(data) + "\n")
-        return EXIT_OK if args.exit_zero else result.report.exit_code(Severity(args.fail_on))
-    if fmt == "text" and not workbook:
-        # The candidates and the findings together, on screen or in the --output file.
-        with output_stream(args.output, inputs, force=args.force) as stream:
-            _print_rows(result, stream)
-            render(result.report, "text", stream, color=use_color(stream, os.environ))
-        return EXIT_OK if args.exit_zero else result.report.exit_code(Severity(args.fail_on))
-    return emit_report(result.report, args, inputs)
+        return emit_report(result.report, args, inputs)
+    # The candidates and the findings together, on screen or in the --output file.
+    rows = [outcome.to_dict() for outcome in result.outcomes]
+    return emit_report(result.report, args, inputs, rows=rows)

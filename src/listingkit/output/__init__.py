@@ -1,21 +1,23 @@
-"""Output formats: every one renders the same :class:`~listingkit.findings.Report`.
+"""Output formats: every command renders its :class:`~listingkit.findings.Report` here.
 
 Each format is a module of this package exposing
-``render(report, stream, *, color=False)``. A module is imported only when its
-format is asked for, so a plain text run never loads ElementTree or the
-registry docs that SARIF needs.
+``render(report, stream, options)`` (:class:`~listingkit.output.options.RenderOptions`).
+A module is imported only when its format is asked for, so a plain text run
+never loads ElementTree. Renderers import no check family and not the
+registry: the check documentation SARIF shows is handed in (``docs``).
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
-from typing import Protocol, TextIO
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, TextIO
 
 from listingkit.errors import UsageError
-from listingkit.findings import Report
+from listingkit.findings import Report, Severity
+from listingkit.output.options import CheckDoc, RenderOptions
 
-__all__ = ["FORMATS", "auto_format", "render", "use_color"]
+__all__ = ["FORMATS", "CheckDoc", "RenderOptions", "auto_format", "render", "use_color"]
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 
@@ -24,12 +26,26 @@ class _Terminal(Protocol):
     def isatty(self) -> bool: ...
 
 
-def render(report: Report, fmt: str, stream: TextIO, *, color: bool = False) -> None:
-    """Write ``report`` to ``stream`` in format ``fmt`` (one of :data:`FORMATS`)."""
+def render(
+    report: Report,
+    fmt: str,
+    stream: TextIO,
+    *,
+    color: bool = False,
+    fail_on: Severity = Severity.ERROR,
+    docs: Mapping[str, CheckDoc] | None = None,
+    rows: Sequence[Mapping[str, Any]] | None = None,
+) -> None:
+    """Write ``report`` to ``stream`` in format ``fmt`` (one of :data:`FORMATS`).
+
+    ``fail_on``, ``docs`` and ``rows`` are described at
+    :class:`~listingkit.output.options.RenderOptions`.
+    """
     if fmt not in FORMATS:
         raise UsageError(f"未知的输出格式 “{fmt}”；可选：{'、'.join(FORMATS)}")
+    options = RenderOptions(color=color, fail_on=Severity(fail_on), docs=docs or {}, rows=rows)
     module = importlib.import_module(f"{__name__}.{fmt}")
-    module.render(report, stream, color=color)
+    module.render(report, stream, options)
 
 
 def auto_format(env: Mapping[str, str]) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from listingkit.findings import Finding, Report, Severity
+from listingkit.output.options import RenderOptions
 from listingkit.output.safe import for_display
 from listingkit.output.text import summary, where, with_hint
 
@@ -41,7 +42,7 @@ def _annotation(finding: Finding) -> str:
     return f"::{_COMMAND[finding.severity]} {','.join(properties)}::{escape_data(message)}"
 
 
-def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
+def render(report: Report, stream: TextIO, options: RenderOptions) -> None:
     """Write one collapsible group of annotations per file, then the summary line."""
     report = for_display(report)
     for path, findings in report.by_path().items():

@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from listingkit.findings import Finding, Location, Report
+from listingkit.findings import Finding, Location, Report, Subject
 from listingkit.printable import CONTROL, printable, without_surrogates
 
-__all__ = ["for_display", "json_text", "line", "lines", "uri_bytes"]
+__all__ = ["for_display", "json_text", "line", "lines", "rows_for_display", "uri_bytes"]
 
 
 def line(text: str) -> str:
@@ -80,12 +80,21 @@ def _finding(finding: Finding) -> Finding:
     )
 
 
+def _subject(subject: Subject) -> Subject:
+    return Subject(line(subject.path), _optional(subject.sheet, line), subject.row)
+
+
 def for_display(report: Report) -> Report:
     """The report with every string escaped for a terminal, a CI log or XML."""
-    shown = Report(line(report.platform), [], [line(s) for s in report.subjects])
+    shown = Report(line(report.platform), [], [_subject(s) for s in report.checked()])
     # Assigned, not passed in: Report would sort again, by the escaped names.
     shown.findings = [_finding(f) for f in report.findings]
     return shown
+
+
+def rows_for_display(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The ``titles`` rows with every string (a title, a word, a 货号) escaped as one line."""
+    return [_deep(row, line) for row in rows]
 
 
 def _json_escape(match: re.Match[str]) -> str:

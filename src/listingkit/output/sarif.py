@@ -1,20 +1,31 @@
 """SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
-The ``rules[]`` of the run come from the registry, one per code that has a
-finding, so a viewer can show the check's documentation next to a result.
+The ``rules[]`` of the run are one per code that has a finding, built from the
+check documentation the command hands in (``docs``), so a viewer can show the
+check's documentation next to a result.
+
+Where a finding is inside a file:
+
+- a line of a text file (a title file's line, a CSV row): ``region.startLine``,
+  and for a title file, where the title is the whole line, the characters the
+  finding names as ``startColumn``/``endColumn`` (code points, ``columnKind``);
+- a cell of a workbook (.xlsx): SARIF has no sheets and a binary file has no
+  lines, so there is no region; a ``logicalLocations`` entry names the cell the
+  way a spreadsheet does (``Sheet1!标题3``) for viewers, and the location's
+  ``properties`` carry ``sheet``, ``row`` and ``column`` for scripts.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from listingkit import __version__
-from listingkit.codes import CODES
+from listingkit._version import __version__
 from listingkit.findings import Finding, Location, Report, Severity
+from listingkit.output.options import CheckDoc, RenderOptions
 from listingkit.output.safe import json_text, uri_bytes
 from listingkit.output.text import with_hint
-from listingkit.registry import CheckSpec, describe
 
 __all__ = ["render", "to_sarif"]
 
@@ -25,23 +36,22 @@ _HELP_URI = INFORMATION_URI + "/blob/main/docs/checks.md#"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _spec(code: str) -> CheckSpec | None:
-    # describe() would raise a usage error for a code outside the table.
-    return describe(code) if code in CODES else None
+# Workbooks are zip files: a row of one is not a line a viewer can jump to.
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
-def _rule(code: str) -> dict[str, Any]:
-    spec = _spec(code)
-    if spec is None:
+def _rule(code: str, docs: Mapping[str, CheckDoc]) -> dict[str, Any]:
+    doc = docs.get(code)
+    if doc is None:  # a code the command had no documentation for
         return {"id": code}
     return {
         "id": code,
-        "name": spec.name,
-        "shortDescription": {"text": spec.summary},
-        "fullDescription": {"text": spec.doc},
-        "help": {"text": spec.doc},
+        "name": doc.name,
+        "shortDescription": {"text": doc.summary},
+        "fullDescription": {"text": doc.doc},
+        "help": {"text": doc.doc},
         "helpUri": _HELP_URI + code.lower(),
-        "defaultConfiguration": {"level": _LEVEL[spec.severity]},
+        "defaultConfiguration": {"level": _LEVEL[doc.severity]},
     }
 
 
@@ -52,6 +62,32 @@ def _uri(path: str) -> str:
     return quote(uri_bytes(path), safe="/")
 
 
+def _is_workbook(location: Location) -> bool:
+    return location.sheet is not None or location.path.lower().endswith(_WORKBOOK_SUFFIXES)
+
+
+def _line_region(location: Location, row: int) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": row}
+    # Without a column the title is the whole line (a title file), so its span
+    # (0-based, end-exclusive code points) is a span of the line. In a CSV the
+    # cell does not start the line, and the span stays a property.
+    if location.column is None and location.span is not None:
+        region["startColumn"] = location.span[0] + 1
+        region["endColumn"] = location.span[1] + 1
+    return region
+
+
+def _cell(location: Location) -> dict[str, Any]:
+    sheet = location.sheet or "Sheet1"
+    cell = f"{location.column or ''}{location.row if location.row is not None else ''}"
+    name = f"{sheet}!{cell}" if cell else sheet
+    known = {"sheet": location.sheet, "row": location.row, "column": location.column}
+    return {
+        "logicalLocations": [{"name": name, "kind": "element"}],
+        "properties": {key: value for key, value in known.items() if value is not None},
+    }
+
+
 def _location(location: Location) -> dict[str, Any]:
     physical: dict[str, Any] = {
         "artifactLocation": {"uri": _uri(location.path), "uriBaseId": "%SRCROOT%"}
@@ -59,16 +95,11 @@ def _location(location: Location) -> dict[str, Any]:
     result: dict[str, Any] = {"physicalLocation": physical}
     if location.row is None and location.sheet is None:
         return result
-    if location.path.lower().endswith(".csv"):
-        # A CSV row is a text line, so a viewer can jump to it.
-        if location.row is not None:
-            physical["region"] = {"startLine": location.row}
-        return result
-    # An xlsx has no lines: name the cell the way a spreadsheet does (Sheet1!标题3).
-    sheet = location.sheet or "Sheet1"
-    cell = f"{location.column or ''}{location.row if location.row is not None else ''}"
-    name = f"{sheet}!{cell}" if cell else sheet
-    result["logicalLocations"] = [{"name": name, "kind": "element"}]
+    if _is_workbook(location):
+        return {**result, **_cell(location)}
+    if location.row is not None:
+        # A title file's line, a CSV row: lines a viewer can jump to.
+        physical["region"] = _line_region(location, location.row)
     return result
 
 
@@ -93,15 +124,19 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     }
 
 
-def to_sarif(report: Report) -> dict[str, Any]:
-    """The SARIF log as a dict; no timestamps, so equal reports give equal logs."""
+def to_sarif(report: Report, docs: Mapping[str, CheckDoc] | None = None) -> dict[str, Any]:
+    """The SARIF log as a dict; no timestamps, so equal reports give equal logs.
+
+    ``docs`` maps a check code to its documentation (the registry's ``CheckSpec``
+    will do); a code without an entry gets a rule with its id only.
+    """
     codes = sorted({f.code for f in report.findings})
     index = {code: i for i, code in enumerate(codes)}
     driver = {
         "name": "listingkit",
         "version": __version__,
         "informationUri": INFORMATION_URI,
-        "rules": [_rule(code) for code in codes],
+        "rules": [_rule(code, docs or {}) for code in codes],
     }
     return {
         "$schema": SCHEMA_URI,
@@ -110,12 +145,14 @@ def to_sarif(report: Report) -> dict[str, Any]:
             {
                 "tool": {"driver": driver},
                 "results": [_result(f, index[f.code]) for f in report.findings],
+                # Spans are counted in code points, as Python counts them.
+                "columnKind": "unicodeCodePoints",
                 "properties": {"platform": report.platform},
             }
         ],
     }
 
 
-def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
+def render(report: Report, stream: TextIO, options: RenderOptions) -> None:
     """Write the report as a SARIF log."""
-    stream.write(json_text(to_sarif(report)) + "\n")
+    stream.write(json_text(to_sarif(report, options.docs)) + "\n")

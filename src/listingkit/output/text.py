@@ -3,15 +3,18 @@
 ``where``, ``with_hint`` and ``summary`` are also used by the other formats,
 so an operator reads the same words for a place, a fix and a total everywhere.
 The report is escaped first (:func:`~listingkit.output.safe.for_display`): the
-only control characters written are the colour codes added here.
+only control characters written are the colour codes added here. For
+``listingkit titles`` the candidates of each row come first, then the report.
 """
 
 from __future__ import annotations
 
-from typing import TextIO
+from collections.abc import Mapping, Sequence
+from typing import Any, TextIO
 
 from listingkit.findings import Finding, Location, Report, Severity
-from listingkit.output.safe import for_display
+from listingkit.output.options import RenderOptions
+from listingkit.output.safe import for_display, rows_for_display
 
 __all__ = ["render", "summary", "where", "with_hint"]
 
@@ -80,8 +83,32 @@ def summary(report: Report) -> str:
     return f"{checked}，发现 {'、'.join(counts)}"
 
 
-def render(report: Report, stream: TextIO, *, color: bool = False) -> None:
-    """Write the findings grouped per file, then the summary line."""
+def _row_lines(row: Mapping[str, Any]) -> list[str]:
+    item = f" 货号 {row['item']}" if row.get("item") else ""
+    lines = [f"第 {row['row']} 行{item}"]
+    candidates = row["candidates"]
+    for index, candidate in enumerate(candidates, start=1):
+        lines.append(f"  {index}. {candidate['title']}（{candidate['units']}）")
+    if not candidates:
+        lines.append("  （没有候选标题，原因见下方的问题）")
+    elif candidates[0]["dropped"]:
+        dropped = "；".join(f"{d['word']}（{d['reason']}）" for d in candidates[0]["dropped"])
+        lines.append(f"     省略：{dropped}")
+    return lines
+
+
+def _write_rows(rows: Sequence[Mapping[str, Any]], stream: TextIO) -> None:
+    """Each row of a parameter sheet with its candidate titles, best first."""
+    for row in rows_for_display(rows):
+        stream.write("\n".join(_row_lines(row)) + "\n")
+    stream.write("\n")
+
+
+def render(report: Report, stream: TextIO, options: RenderOptions) -> None:
+    """Write the titles rows if any, the findings grouped per file, then the summary line."""
+    color = options.color
+    if options.rows is not None:
+        _write_rows(options.rows, stream)
     report = for_display(report)
     for path, findings in report.by_path().items():
         stream.write(_paint(path, _BOLD, color) + "\n")

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from listingkit.arguments import code_list, each_of, kind_of, rules_argument, word_tuple
 from listingkit.engine import active_checks, run_checks
 from listingkit.errors import ArgumentError
-from listingkit.findings import Finding, Location, Report
+from listingkit.findings import Finding, Location, Report, Subject
 from listingkit.registry import Selection
-from listingkit.ruleset.loader import Rules
+from listingkit.ruleset import Rules
 from listingkit.title.checks import MAX_TITLE_CHARS, title_too_long
 from listingkit.title.context import TitleContext
 from listingkit.title.subject import TitleSubject
@@ -93,7 +93,7 @@ def lint_titles(
     ignore: Sequence[str] = (),
     segmenter: str = "jieba",
 ) -> Report:
-    """Check many titles; the report's subjects are ``path:row`` (or the path)."""
+    """Check many titles; each title is a subject of the report (``path:row``, or the path)."""
     items = each_of(TitleInput, items, "items", "；检查一个标题请用 lint_title(text, rules)")
     rules = rules_argument(rules)
     select, ignore = code_list(select, "select"), code_list(ignore, "ignore")
@@ -101,6 +101,6 @@ def lint_titles(
     subjects: list[str] = []
     findings: list[Finding] = []
     for item in items:
-        subjects.append(item.path if item.row is None else f"{item.path}:{item.row}")
+        subjects.append(Subject(item.path, item.sheet, item.row))
         findings += linter.lint(item)
     return Report(rules.platform, findings, subjects)
