@@ -34,12 +34,18 @@ class Case:
         return list(self.data.get("expect", []))
 
 
-def load_cases() -> list[Case]:
+def load_cases(folder: Path = CASES_DIR) -> list[Case]:
+    """Every case under ``folder`` (default: tests/cases), in file and line order."""
     cases = []
-    for path in sorted(CASES_DIR.glob("*/*.toml")):
+    for path in sorted(folder.glob("*/*.toml")):
         text = path.read_text(encoding="utf-8")
         starts = [n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[[case]]"]
-        entries = tomllib.loads(text).get("case", [])
-        assert len(starts) == len(entries), f"{path}: write each case as a [[case]] table"
+        try:
+            entries = tomllib.loads(text).get("case", [])
+        except tomllib.TOMLDecodeError as exc:
+            raise AssertionError(f"{path} is not valid TOML ({exc}); fix the case file") from None
+        assert len(starts) == len(entries), (
+            f"{path}: write each case as a [[case]] table on a line of its own"
+        )
         cases += [Case(path, line, entry) for line, entry in zip(starts, entries, strict=True)]
     return cases

@@ -22,6 +22,8 @@ from listingkit import check_files, load_rules
 from listingkit.title.lint import lint_title
 from tests.checks.cases import Case, load_cases
 
+ROOT = Path(__file__).resolve().parent.parent.parent
+
 
 def _toml_value(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
@@ -189,6 +191,21 @@ def test_case(case: Case, tmp_path: Path) -> None:
     if ("title" in case.data or "images" in case.data) and not case.data.get("all_codes"):
         # a title case speaks of its own code only, unless it says otherwise
         got = [code for code in got if code == case.code]
-    assert got == case.expect, found
+    assert got == case.expect, (
+        f"{case.file.relative_to(ROOT)}:{case.line} ({case.data.get('name')}) expects"
+        f" {case.expect}, the checks found {got} (all findings: {found}); fix the check in"
+        f" {module_of(case.code)} or the case"
+    )
     if "severity" in case.data:
-        assert {sev for code, sev in found if code == case.code} == {case.data["severity"]}
+        severities = {sev for code, sev in found if code == case.code}
+        assert severities == {case.data["severity"]}, (
+            f"{case.id} expects {case.code} at {case.data['severity']}, got {severities}: check"
+            " the evidence grade of the rule key it cites and the case's [checks]"
+        )
+
+
+def module_of(code: str) -> str:
+    """The source file of a code's family, as messages name it."""
+    from listingkit.codes import FAMILIES, family_of
+
+    return "src/" + FAMILIES[family_of(code)].replace(".", "/") + ".py"

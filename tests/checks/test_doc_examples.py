@@ -67,10 +67,11 @@ def test_doc_example(code: str, label: str, text: str, tmp_path: Path) -> None:
     text = _unescape(text[product.end() :] if product else text)
     findings = lint_title(text, _rules_for(rules_setting, tmp_path), products=products)
     codes = {f.code for f in findings}
+    where = f"the ## 示例 section of {code} in src/listingkit/title/checks.py"
     if label == "Okay":
-        assert code not in codes, findings
+        assert code not in codes, f"“Okay: {text}” in {where} is flagged: {findings}"
     else:
-        assert code in codes, findings
+        assert code in codes, f"“{code}: {text}” in {where} is not flagged: {findings}"
 
 
 def test_every_title_check_has_both_kinds_of_example() -> None:
@@ -78,4 +79,7 @@ def test_every_title_check_has_both_kinds_of_example() -> None:
     for spec in all_checks():
         if spec.subject == "title":
             labels = {label for code, label, _ in examples if code == spec.code}
-            assert labels == {"Okay", spec.code}, spec.code
+            assert labels == {"Okay", spec.code}, (
+                f"{spec.code}: its ## 示例 section needs an “Okay: …” line and a"
+                f" “{spec.code}: …” line (found {sorted(labels)})"
+            )

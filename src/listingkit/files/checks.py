@@ -7,12 +7,11 @@ families never see it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from listingkit.findings import Hit, Severity
 from listingkit.registry import check
-from listingkit.ruleset.loader import Rules
-from listingkit.subjects import FileSubject, FolderProblem
+from listingkit.ruleset import Rules
+from listingkit.subjects import FileSubject, FolderProblem, ImageError
 
 __all__ = [
     "ImageError",
@@ -68,15 +67,7 @@ def file_empty(subject: FileSubject, rules: Rules) -> Iterator[Hit]:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ImageError:
-    """An image file that could not be probed, and why (from the probe)."""
-
-    reason: str
-    kind: str
-
-
-@check("FILE003", "image-unreadable", subject="image_error")
+@check("FILE003", "image-unreadable", subject="image_error", keys=("images.max_pixels",))
 def image_unreadable(subject: ImageError, rules: Rules) -> Iterator[Hit]:
     """图片文件打不开：不是图片、文件不完整、已损坏、格式不支持或像素数异常。
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from listingkit.engine import active_checks, run_checks
 from listingkit.findings import Finding, Hit, Location, Severity
 from listingkit.registry import Selection, check
-from listingkit.ruleset.loader import Rules
+from listingkit.ruleset import Rules
 from listingkit.sheets.keywords import KeywordTable
 from listingkit.sheets.model import CellRange, DuplicateHeader, Sheet, SheetProblem
 
