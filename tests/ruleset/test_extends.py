@@ -46,7 +46,7 @@ def test_lists_replace_unless_extended(write):
             + '[images.main]\nsource = "guide"\nextend_formats = ["webp", "png"]\n',
         )
     )
-    assert extended.model.images.main.formats == ["jpeg", "png", "webp"]
+    assert extended.model.images.main.formats == ["jpeg", "png", "gif", "bmp", "webp"]
     fact = extended.fact("images.main.formats")
     assert fact.source_name == "publish-page-2024 + guide"
     assert "淘宝发布页配置" in fact.citation() and "本店视觉规范" in fact.citation()
@@ -61,14 +61,12 @@ def test_checks_merge_per_code(write):
     assert rules.files[-2:] == ("base.toml", "listingkit.toml")
 
 
-def test_tmall_extends_taobao_with_reason():
+def test_tmall_stands_alone_with_its_own_sources():
     rules = load_rules("tmall")
-    assert rules.files == ("rules/taobao.toml", "rules/tmall.toml")
-    assert rules.model.extends_reason
-    assert rules.model.title.max_units == 60
-    assert rules.fact("title.max_units").origin.file == "rules/taobao.toml"
-    assert rules.fact("images.detail.pc_width_px").value == 790
-    assert rules.fact("images.detail.pc_width_px").grade == "C"
+    assert rules.files == ("rules/tmall.toml",)
+    assert rules.model.title.max_units is None
+    assert rules.fact("images.detail.recommended_width_px").value == 790
+    assert rules.fact("images.detail.recommended_width_px").grade == "C"
 
 
 def test_store_file_found_from_product_folder_upward(write, tmp_path):
@@ -149,8 +147,14 @@ def test_locate_handles_inline_tables_and_multiline_arrays(write):
     assert Path(rules.fact("title.forbid").origin.file).name == "listingkit.toml"
 
 
-def test_tmall_inherited_numbers_are_only_warnings():
-    rules = load_rules("tmall")
+INHERITING = (
+    'platform = "tmall-like"\ndisplay_name = "天猫样"\nextends = "taobao"\n'
+    'extends_reason = "同一套发布接口"\ninherited_grade = "B"\n'
+)
+
+
+def test_inherited_numbers_are_only_warnings(write):
+    rules = load_rules(write("tmall-like.toml", INHERITING))
     fact = rules.fact("title.max_units")
     assert fact.source.grade == "A" and fact.grade == "B"
     assert "沿用自 rules/taobao.toml，按 B 级" in fact.citation()
@@ -158,7 +162,9 @@ def test_tmall_inherited_numbers_are_only_warnings():
     assert load_rules("taobao").fact("title.max_units").grade == "A"
 
 
-def test_rules_show_marks_capped_grades(cli):
-    out = cli("rules", "show", "tmall").out
+def test_rules_show_marks_capped_grades(cli, write):
+    out = cli("rules", "show", str(write("tmall-like.toml", INHERITING))).out
     assert "max_units = 60    ← publish-page-2024（原 A 级，沿用按 B 级） rules/taobao.toml:" in out
-    assert "pc_width_px = 790    ← tmall-prompt-code（C 级） rules/tmall.toml:" in out
+    out = cli("rules", "show", "tmall").out
+    line = next(ln for ln in out.splitlines() if "recommended_width_px = 790" in ln)
+    assert "← tmall-prompt-code（C 级） rules/tmall.toml:" in line

@@ -317,17 +317,20 @@ class ImageSpec(Sourced):
     min_side_px: Pixels | None = fact("宽和高的最小像素")
     min_width_px: Pixels | None = fact("最小宽度（像素）")
     min_height_px: Pixels | None = fact("最小高度（像素）")
-    recommended_width_px: Pixels | None = fact("建议宽度（像素），低于时提示")
+    recommended_width_px: Pixels | None = fact(
+        "建议宽度（像素），低于时提示（详情图：详情页的显示宽度）"
+    )
     recommended_height_px: Pixels | None = fact("建议高度（像素），低于时提示")
     max_width_px: Pixels | None = fact("最大宽度（像素）")
     max_height_px: Pixels | None = fact("最大高度（像素）")
-    pc_width_px: Pixels | None = fact("电脑端详情页宽度（像素）")
     zoom_min_side_px: Pixels | None = fact("达到此边长才有放大镜功能（像素）")
     max_bytes: ByteSize | None = fact(
         '文件大小上限：字节数，或 "3M"、"1MB"、"500KB"（K、M 按 1024 进位）'
     )
     formats: list[ImageFormat] | None = fact("允许的格式：jpeg, png, gif, bmp, webp")
-    main_slot: Slot | None = fact("作为第几张主图上传（如白底图放第 5 张）")
+    main_slot: Slot | None = fact(
+        "白底图作为第几张主图上传（京东规定第 1 张）；平台只是建议时不写，店铺需要时自己写"
+    )
     min_fill: Share | None = fact("白底图：商品长边至少占画面对应边的比例（0.7 即 70%）")
     max_fill: Share | None = fact("白底图：商品长边最多占画面的比例")
     max_margin_px: Margin | None = fact("白底图：商品长边离画布边缘最多多少像素")
@@ -444,8 +447,13 @@ def _check_name_template(template: str) -> None:
 class ScheduleSpec(Sourced):
     """``[schedule]``: when to list products."""
 
-    peaks: list[TimeWindow] | None = fact('流量高峰时段，如 "20:00-23:00"')
-    lead_minutes: Minutes | None = fact("在高峰前多少分钟上架")
+    peaks: list[TimeWindow] | None = fact('数据显示的流量高峰时段，如 "19:00-23:00"')
+    rule_of_thumb_peaks: list[TimeWindow] | None = fact(
+        '运营经验里常说的高峰时段（经验说法，不是数据），如 "09:00-12:00"'
+    )
+    lead_minutes: Minutes = Field(
+        60, description="在高峰前多少分钟上架：listingkit 默认值，无公开来源，店铺可改"
+    )
     cycle_days: Days | None = fact("上下架周期（天）")
 
 
@@ -459,6 +467,11 @@ class PlatformRules(Strict):
         pattern=r"^[a-z0-9][a-z0-9_-]*$", description="平台标识，如 taobao、jd、1688"
     )
     display_name: str = Field(description="平台中文名，如 淘宝")
+    aliases: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        default_factory=list,
+        description='平台的别名，--platform 和 extends 里与平台标识同样可用，如 ["淘宝"]；'
+        "各平台之间不能重复",
+    )
     extends: str | None = Field(None, description="继承的平台名或规则文件路径（相对于本文件）")
     extends_reason: str | None = Field(None, description="为什么继承该平台（平台规则文件必填）")
     extends_source: str | None = Field(
