@@ -246,5 +246,5 @@ def test_a_store_setting_without_a_source_field_cites_its_line(tmp_path: Path) -
     product = tmp_path / "商品"
     make_image(product, {"name": "主图/01.jpg", "product": [120, 120, 679, 679]})
     found = [f for f in check_images([product], rules).findings if f.code == "IMG040"]
-    line = f"规则文件 {tmp_path / 'listingkit.toml'}:7：images.watermark.required_on"
+    line = f"本店设定（{tmp_path / 'listingkit.toml'}:7）：images.watermark.required_on"
     assert [f.source for f in found] == [line]

@@ -2,7 +2,8 @@
 
 The engine, not the check, decides a finding's severity: the rule file's
 ``[checks]`` level if it sets one, else the check's default, lowered to a
-warning when the number applied has evidence grade B or C.
+warning when the number applied has evidence grade B or C or no source at
+all; a store's own number (本店设定) keeps the check's default.
 
 :func:`check_paths` walks the user's paths once and runs every family whose
 subjects a selected check reads through the protocol of :mod:`listingkit.family`.
@@ -45,8 +46,6 @@ __all__ = [
 #: Called as (subjects read, subjects to read in all) while a batch runs.
 Progress = Callable[[int, int], None]
 
-_GRADE_CAP = {"A": Severity.ERROR, "B": Severity.WARNING, "C": Severity.WARNING}
-
 # How reads are handed out. On the default pool, as many pieces per process as
 # keep the progress bar moving and both processes busy to the end (more when
 # each read decodes pixels); on an executor the caller gives, whose size is
@@ -70,8 +69,7 @@ def stamp(spec: CheckSpec, hit: Hit, where: Location, rules: Rules) -> Finding:
     if hit.rule_key is not None:
         fact = rules.fact(hit.rule_key)
         source = fact.citation()
-        cap = _GRADE_CAP.get(fact.grade or "A", Severity.ERROR)
-        severity = min(severity, cap, key=lambda s: s.rank)
+        severity = min(severity, Severity(fact.ceiling), key=lambda s: s.rank)
     level = rules.check_level(spec.code, spec.name)
     if level is not None and level != "off":
         severity = Severity(level)

@@ -13,7 +13,7 @@ from typing import Any
 
 from listingkit.ruleset.locate import KeyPath
 from listingkit.ruleset.models import SOURCE_JOIN, PlatformRules, Source, Sourced
-from listingkit.ruleset.sources import cite
+from listingkit.ruleset.sources import GRADE_CEILING, STORE_CHOICE, cite
 from listingkit.ruleset.tomlfile import Origin
 
 __all__ = ["FactInfo", "Rules"]
@@ -21,7 +21,12 @@ __all__ = ["FactInfo", "Rules"]
 
 @dataclass(frozen=True, slots=True)
 class FactInfo:
-    """One platform fact as resolved: value, source, grade and where it was set."""
+    """One fact as resolved: value, source, grade and where it was set.
+
+    A fact is a platform's number with its source, a store's own choice (set
+    in the store's file without a source: as binding as the store wants), or
+    listingkit's default when no file sets it.
+    """
 
     key: str
     value: Any
@@ -48,8 +53,26 @@ class FactInfo:
         """False when the value is the model's default or missing altogether."""
         return self.origin is not None
 
+    @property
+    def is_store_choice(self) -> bool:
+        """Set by the store's own file without a source: the store's rule, not a platform's."""
+        return self.origin is not None and self.source_name == STORE_CHOICE
+
+    @property
+    def ceiling(self) -> str:
+        """The strongest level a finding on this fact may have before ``[checks]``.
+
+        A store's own choice is not capped; a platform's number is capped by its
+        grade; a number with no source at all (listingkit's default) is a warning.
+        """
+        if self.is_store_choice:
+            return "error"
+        return GRADE_CEILING[self.grade] if self.grade else "warning"
+
     def citation(self) -> str | None:
-        """``淘宝发布页配置（GitHub …，2024-12，A 级）`` — for findings."""
+        """``淘宝发布页配置（GitHub …，2024-12，A 级）`` or ``本店设定（listingkit.toml:12）``."""
+        if self.is_store_choice:
+            return f"本店设定（{self.origin}）"
         if not self.sources:
             return None
         cited = "；".join(cite(source) for source in self.sources)

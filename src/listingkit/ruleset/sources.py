@@ -2,10 +2,12 @@
 
 Per file, before merging, each fact the file sets is given the source that
 same file names for it (the table's ``source`` or ``source_for.<field>``): a
-store's number must never be cited with the platform's source. A fact with no
-source is a CONF005 problem; a source named but never registered under
-``[sources]`` is CONF006. A later file's ``inherited_grade`` caps the grade
-of the facts it inherits.
+store's number must never be cited with the platform's source. A number a
+store's own file sets without a source is the store's choice (recorded as
+:data:`STORE_CHOICE`, shown as 本店设定); in a shipped platform file it is a
+CONF005 problem. A source named but never registered under ``[sources]`` is
+CONF006. A later file's ``inherited_grade`` caps the grade of the facts it
+inherits.
 """
 
 from __future__ import annotations
@@ -15,11 +17,27 @@ from dataclasses import dataclass
 from typing import Any
 
 from listingkit.errors import RuleProblem
+from listingkit.ruleset.builtin import rules_dir
 from listingkit.ruleset.locate import table_at
 from listingkit.ruleset.models import EXTEND_PREFIX, SOURCED_TABLES, Source
 from listingkit.ruleset.tomlfile import Origin, TomlFile, suggest
 
-__all__ = ["SourceRef", "attach_sources", "cite", "grade_caps", "unknown_sources"]
+__all__ = [
+    "GRADE_CEILING",
+    "STORE_CHOICE",
+    "SourceRef",
+    "attach_sources",
+    "cite",
+    "grade_caps",
+    "unknown_sources",
+]
+
+#: The source recorded for a number a store sets without naming one: its own choice.
+STORE_CHOICE = ""
+
+#: The strongest level a check may report with a number of each grade (only a
+#: platform's own text, grade A, makes an error).
+GRADE_CEILING = {"A": "error", "B": "warning", "C": "warning"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +89,15 @@ def attach_sources(raw: TomlFile, problems: list[RuleProblem], refs: list[Source
             elif isinstance(value, str):
                 refs.append(SourceRef(value, where, f"{dotted}.source_for.{name}"))
         resolved = dict(explicit)
+        shipped = _is_shipped(raw)
         for key in table:
             name = key[len(EXTEND_PREFIX) :] if key.startswith(EXTEND_PREFIX) else key
             if name not in facts:
                 continue
             source = explicit.get(name, default)
-            if source is None:
+            if source is None and not shipped:
+                resolved[name] = STORE_CHOICE
+            elif source is None:
                 where = raw.origin((*table_path, key))
                 problems.append(
                     RuleProblem(
@@ -84,7 +105,7 @@ def attach_sources(raw: TomlFile, problems: list[RuleProblem], refs: list[Source
                         where.file,
                         where.line,
                         f"{dotted}.{key}",
-                        f'这个数值没有出处；在 [{dotted}] 写 source = "出处名"，'
+                        f'内置规则文件里的数值没有出处；在 [{dotted}] 写 source = "出处名"，'
                         f'或写 source_for.{name} = "出处名"，并在 [sources.出处名] 登记',
                     )
                 )
@@ -95,6 +116,14 @@ def attach_sources(raw: TomlFile, problems: list[RuleProblem], refs: list[Source
     named = raw.data.get("extends_source")
     if isinstance(named, str):
         refs.append(SourceRef(named, raw.origin(("extends_source",)), "extends_source"))
+
+
+def _is_shipped(raw: TomlFile) -> bool:
+    """A platform file shipped with listingkit: every number in it must be sourced."""
+    try:
+        return raw.path.resolve().parent == rules_dir().resolve()
+    except OSError:
+        return False
 
 
 def unknown_sources(merged: Mapping[str, Any], refs: Iterable[SourceRef]) -> list[RuleProblem]:

@@ -1,9 +1,12 @@
 """Word-list files (``rules/words/*.toml``): banned words grouped by category.
 
-Each category carries the reason (which law or rule) and a default severity;
-each word a suggested replacement. ``[[allow]]`` phrases contain a banned word
-but are fine (第一次, 最近). A store adds its own files through
-``[title] extend_word_lists`` in its rule file.
+Each category carries the reason, a default severity and, where it differs
+from the list's, its own ``basis`` (the law it rests on) and ``grade`` (how
+well that basis is evidenced, as for a rule-file source); each word a
+suggested replacement. A finding is capped by its grade like any platform
+number; a list with no grade (a store's own) is the store's choice.
+``[[allow]]`` phrases contain a banned word but are fine (第一次, 最近). A
+store adds its own files through ``[title] extend_word_lists`` in its rule file.
 
 Word lists are rule data: they are read, validated and reported (CONF0xx)
 here, like the rule file that names them. Finding their words in a title is
@@ -26,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from listingkit.errors import RuleFileError, RuleProblem
 from listingkit.folding import normal_form
 from listingkit.ruleset.locate import KeyPath, line_of
+from listingkit.ruleset.sources import GRADE_CEILING
 from listingkit.ruleset.tomlfile import read_toml, validation_message
 
 __all__ = [
@@ -37,6 +41,8 @@ __all__ = [
 ]
 
 Level = Literal["error", "warning", "info"]
+Grade = Literal["A", "B", "C"]
+_LEVELS: tuple[Level, ...] = ("info", "warning", "error")
 
 
 class _Strict(BaseModel):
@@ -48,6 +54,8 @@ class WordEntry(_Strict):
     replace: str = Field(min_length=1, description="替换建议；没有合适的替换写“删除”")
     severity: Level | None = Field(None, description="覆盖分类的级别")
     reason: str | None = Field(None, description="覆盖分类的原因")
+    basis: str | None = Field(None, description="覆盖分类的依据（法条）")
+    grade: Grade | None = Field(None, description="覆盖分类的证据等级")
 
 
 class WordCategory(_Strict):
@@ -55,6 +63,8 @@ class WordCategory(_Strict):
     label: str
     reason: str
     severity: Level = "error"
+    basis: str | None = Field(None, description="本类的依据，覆盖词表的 basis")
+    grade: Grade | None = Field(None, description="本类依据的证据等级，覆盖词表的 grade")
     words: list[WordEntry] = Field(default_factory=list)
 
 
@@ -66,6 +76,7 @@ class AllowPhrase(_Strict):
 class WordListFile(_Strict):
     name: str
     basis: str | None = None
+    grade: Grade | None = Field(None, description="basis 的证据等级；不写表示店铺自定的词表")
     category: list[WordCategory] = Field(default_factory=list)
     allow: list[AllowPhrase] = Field(default_factory=list)
 
@@ -79,6 +90,25 @@ class BannedWord:
     category: str
     list_name: str
     basis: str | None
+    #: evidence grade of ``basis``; None for a store's own list (its choice, not capped)
+    grade: str | None = None
+    #: the list file as messages name it
+    list_file: str = ""
+
+    @property
+    def level(self) -> Level:
+        """The word's severity, no stronger than its basis's grade allows."""
+        if self.grade is None:
+            return self.severity
+        ceiling: Level = "error" if GRADE_CEILING[self.grade] == "error" else "warning"
+        return min(self.severity, ceiling, key=_LEVELS.index)
+
+    def citation(self) -> str:
+        """``广告法极限词：《…》第九条第（三）项…（B 级）`` or ``本店设定（words/my.toml）``."""
+        basis = f"：{self.basis}" if self.basis else ""
+        if self.grade is None:
+            return f"本店设定（{self.list_file}）{self.list_name}{basis}"
+        return f"{self.list_name}{basis}（{self.grade} 级）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +172,9 @@ def _load(path: Path, _mtime: float) -> WordList:
                     reason=entry.reason or category.reason,
                     category=category.label,
                     list_name=parsed.name,
-                    basis=parsed.basis,
+                    basis=entry.basis or category.basis or parsed.basis,
+                    grade=entry.grade or category.grade or parsed.grade,
+                    list_file=raw.display,
                 )
             )
     if problems:

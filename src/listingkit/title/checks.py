@@ -306,8 +306,8 @@ def banned_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
         yield Hit(
             f"“{hit.text}”是{word.category}类极限词：{word.reason}",
             hint=replace,
-            source=f"{word.list_name}：{word.basis}" if word.basis else word.list_name,
-            severity=_LEVEL[word.severity],
+            source=word.citation(),
+            severity=_LEVEL[word.level],
             span=(hit.start, hit.end),
             data={"word": word.word, "category": word.category, "replace": word.replace},
         )
