@@ -163,13 +163,15 @@ def _line_of(key: str, *, after: str) -> int:
 def test_rules_show_json_has_source_and_grade_next_to_every_number(cli):
     data = json.loads(cli("rules", "show", "taobao", "--format", "json").out)
     max_bytes = data["images"]["main"]["max_bytes"]
-    assert max_bytes == {
+    stable = {"value", "source", "grade", "set_in", "status"}  # fields are added, never renamed
+    assert {key: max_bytes[key] for key in stable} == {
         "value": 3145728,
         "source": "publish-page-2024",
         "grade": "A",
         "set_in": f"rules/taobao.toml:{_line_of('max_bytes', after='[images.main]')}",
         "status": "set",
     }
+    assert max_bytes["shown"] == "3 MB（3,145,728 字节）" and max_bytes["read_by_check"] is True
     assert data["images"]["main"]["min_side_px"]["status"] == "missing"
     for table in [data["title"], data["schedule"], *filter(None, data["images"].values())]:
         for value in table.values():
@@ -180,13 +182,14 @@ def test_rules_show_json_has_source_and_grade_next_to_every_number(cli):
 def test_rules_show_text_says_what_is_missing(cli):
     out = cli("rules", "show", "jd").out
     assert "max_units = —（未找到公开数值）" in out
-    assert "min_side_px = 800    ← jd-image-doc-2016（B 级） rules/jd.toml:" in out
+    side = "min_side_px = 800×800（宽、高都不小于 800 px）"
+    assert f"{side}    ← jd-image-doc-2016（B 级） rules/jd.toml:" in out
 
 
 def test_rules_show_resolves_store_file(cli):
     out = cli("rules", "show", "--rules", str(ROOT / "fixtures/store/listingkit.toml")).out
     assert "店铺：示例旗舰店" in out
-    assert "max_bytes = 2097152    ← store-guide（A 级） " in out
+    assert "max_bytes = 2 MB（2,097,152 字节）    ← store-guide（A 级） " in out
 
 
 def test_explain_one_and_all(cli):

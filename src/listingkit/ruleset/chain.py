@@ -15,7 +15,7 @@ from typing import Any
 
 from listingkit.errors import RuleProblem
 from listingkit.oserrors import os_reason
-from listingkit.ruleset.builtin import builtin_names, builtin_path
+from listingkit.ruleset.builtin import builtin_path, known_names_text, platform_names
 from listingkit.ruleset.locate import KeyPath, table_at
 from listingkit.ruleset.tomlfile import TomlFile, display_path, read_toml, suggest
 from listingkit.safeio.read import file_kind
@@ -31,7 +31,7 @@ PATH_KEYS: tuple[KeyPath, ...] = (
 
 
 def looks_like_path(ref: str) -> bool:
-    """Whether ``extends`` (or ``--rules``) names a file rather than a shipped platform."""
+    """Whether ``extends`` names a file rather than a shipped platform (id or alias)."""
     return "/" in ref or "\\" in ref or ref.endswith(".toml")
 
 
@@ -112,8 +112,8 @@ def _extends_target(
     # A target that exists but is not a regular file is refused by the reader.
     if target is None or not target.exists():
         kind = "文件" if looks_like_path(ref) else "平台"
-        hint = "" if looks_like_path(ref) else suggest(ref, builtin_names())
-        known = "、".join(builtin_names())
+        hint = "" if looks_like_path(ref) else suggest(ref, platform_names())
+        known = known_names_text()
         problems.append(
             RuleProblem(
                 "CONF007",

@@ -31,13 +31,21 @@ from pathlib import Path
 
 from listingkit.arguments import kind_of
 from listingkit.errors import ArgumentError, RuleFileError, RuleProblem, UsageError
-from listingkit.ruleset.builtin import builtin_names, builtin_path
-from listingkit.ruleset.chain import looks_like_path, read_chain
+from listingkit.printable import show_path
+from listingkit.ruleset.builtin import (
+    alias_conflicts,
+    builtin_id,
+    builtin_path,
+    known_names_text,
+    platform_names,
+)
+from listingkit.ruleset.chain import read_chain
 from listingkit.ruleset.merge import merge_chain
+from listingkit.ruleset.models import PlatformRules
 from listingkit.ruleset.rules import FactInfo, Rules
 from listingkit.ruleset.sources import SourceRef, attach_sources, grade_caps, unknown_sources
 from listingkit.ruleset.store import STORE_FILE, find_store_file
-from listingkit.ruleset.tomlfile import Origin, suggest
+from listingkit.ruleset.tomlfile import Origin, TomlFile, suggest
 from listingkit.ruleset.validation import capped, unknown_checks, validate_model
 from listingkit.ruleset.wordlists import word_list_problems
 
@@ -47,16 +55,27 @@ __all__ = [
     "Origin",
     "Rules",
     "find_store_file",
+    "load_rule_file",
     "load_rules",
+    "names_file",
     "resolve_rules",
 ]
+
+
+#: Problems a file shows only because the file it extends could not be read:
+#: a required key or a source the parent would have supplied.
+_PARENT_SUPPLIES = frozenset({"CONF004", "CONF006"})
 
 
 def _load_file(path: Path) -> Rules:
     problems: list[RuleProblem] = []
     chain = read_chain(path, problems)
-    if problems or not chain:
+    if not chain:
         raise RuleFileError(capped(problems))
+    # A parent that could not be read (a typo in ``extends``) must not hide the
+    # file's own problems: validate what was read, without what it would supply.
+    orphaned = bool(problems) and chain[0].data.get("extends") is not None
+    read_problems = list(problems)
     refs: list[SourceRef] = []
     for raw in chain:
         attach_sources(raw, problems, refs)
@@ -64,6 +83,10 @@ def _load_file(path: Path) -> Rules:
     model = validate_model(merged, prov, chain[-1], problems)
     problems += unknown_sources(merged, refs)
     problems += unknown_checks(merged, prov, chain[-1])
+    problems += _alias_problems(chain[-1], model)
+    if orphaned:
+        own = problems[len(read_problems) :]
+        problems = read_problems + [p for p in own if p.code not in _PARENT_SUPPLIES]
     if model is not None and not problems:
         problems += word_list_problems(model.title.word_lists)
     if problems or model is None:
@@ -77,30 +100,73 @@ def _load_file(path: Path) -> Rules:
     return Rules(model, tuple(raw.display for raw in chain), prov, grade_caps(chain), read)
 
 
-def load_rules(ref: str | os.PathLike[str]) -> Rules:
-    """Load a shipped platform by name (``"taobao"``) or a rule file by path.
+def _alias_problems(leaf: TomlFile, model: PlatformRules | None) -> list[RuleProblem]:
+    """CONF003 for each alias the file itself lists that already names another platform."""
+    own = leaf.data.get("aliases")
+    if model is None or not isinstance(own, list):
+        return []
+    where = leaf.origin(("aliases",))
+    return [
+        RuleProblem(
+            "CONF003",
+            where.file,
+            where.line,
+            "aliases",
+            f"别名 “{alias}” 已是平台 {other} 的名字；每个别名只能指一个平台，请换一个",
+        )
+        for alias, other in alias_conflicts(model.platform, [a for a in own if isinstance(a, str)])
+    ]
 
-    Raises :class:`RuleFileError` listing every problem, :class:`UsageError`
-    for a name that is neither a platform nor a file, or :class:`ArgumentError`
-    for something that is not a name or a path.
+
+def _unknown_platform(text: str) -> UsageError:
+    return UsageError(
+        f"未知的平台 “{text}”{suggest(text, platform_names())}；"
+        f"可用的平台：{known_names_text()}；规则文件请用 --rules 指定"
+    )
+
+
+def load_rules(ref: str | os.PathLike[str]) -> Rules:
+    """Load a shipped platform by id or alias (``"taobao"``, ``"淘宝"``) or a rule file.
+
+    A string names a file only when it ends in ``.toml``; any other string is a
+    platform, even where a folder of that name exists (a shop's folder is often
+    called ``taobao``). A :class:`os.PathLike` is always a file. Raises
+    :class:`RuleFileError` listing every problem, :class:`UsageError` for an
+    unknown platform or a missing file, or :class:`ArgumentError` for something
+    that is neither a name nor a path.
     """
     if not isinstance(ref, (str, os.PathLike)):
         raise ArgumentError(
             f'load_rules 的参数应为平台名（如 "taobao"）或规则文件路径，实际是 {kind_of(ref)}'
         )
+    if isinstance(ref, str) and not names_file(ref):
+        builtin = builtin_path(ref)
+        if builtin is None:
+            raise _unknown_platform(ref)
+        return _load_file(builtin)
     text = os.fspath(ref)
     path = Path(text)
-    if path.exists():
+    if path.exists() or path.is_symlink():
         return _load_file(path)  # a folder or unreadable file is reported as CONF010
-    builtin = builtin_path(text)
-    if builtin is not None:
-        return _load_file(builtin)
-    if looks_like_path(text):
-        raise UsageError(f"规则文件 {text} 不存在；请检查路径")
-    raise UsageError(
-        f"未知的平台 “{text}”{suggest(text, builtin_names())}；"
-        f"可用的平台：{'、'.join(builtin_names())}"
-    )
+    raise UsageError(f"规则文件 {show_path(text)} 不存在；请检查路径")
+
+
+def load_rule_file(ref: str | os.PathLike[str]) -> Rules:
+    """A file named where a file is expected (``--rules``, ``rules validate``).
+
+    A shipped platform's id or alias there still means the platform (as it
+    always has); anything else is a path, with or without ``.toml``.
+    """
+    if isinstance(ref, str) and not names_file(ref) and builtin_id(ref) is not None:
+        return load_rules(ref)
+    if not isinstance(ref, (str, os.PathLike)):
+        return load_rules(ref)  # refused there, in the API's words
+    return load_rules(Path(ref))
+
+
+def names_file(text: str) -> bool:
+    """Whether a name given as a platform is a rule file instead: it ends in ``.toml``."""
+    return text.lower().endswith(".toml")
 
 
 def resolve_rules(
@@ -114,9 +180,10 @@ def resolve_rules(
     requested platform (or when none was requested); see :func:`find_store_file`
     for where the search stops and which files it refuses.
     """
+    wanted = (builtin_id(platform) or platform) if platform else None
     if rules_file is not None:
-        rules = load_rules(Path(rules_file))
-        if platform and rules.platform != platform:
+        rules = load_rule_file(rules_file)
+        if wanted and rules.platform != wanted:
             raise UsageError(
                 f"规则文件 {rules.files[-1]} 属于平台 {rules.platform}，"
                 f"与 --platform {platform} 不一致"
@@ -125,11 +192,11 @@ def resolve_rules(
     store = find_store_file(start)
     if store is not None:
         rules = load_rules(store)
-        if not platform or rules.platform == platform:
+        if not wanted or rules.platform == wanted:
             return rules
     if not platform:
         raise UsageError(
-            f"没有指定平台：请加 --platform（{'、'.join(builtin_names())}），"
+            f"没有指定平台：请加 --platform（{known_names_text()}），"
             f"或在商品文件夹上层放一个 {STORE_FILE}"
         )
     return load_rules(platform)
