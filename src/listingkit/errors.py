@@ -70,10 +70,14 @@ class ProbeError(ListingkitError):
     ``FILE003`` finding and goes on.
     """
 
-    def __init__(self, reason: str, kind: str) -> None:
-        super().__init__(reason)
+    def __init__(self, reason: str, kind: str, *, shown_path: str | None = None) -> None:
+        # The message names the file when it is known (``shown_path``, already
+        # escaped for display); ``reason`` alone goes into a finding, whose
+        # location names the file already.
+        super().__init__(reason if shown_path is None else f"{shown_path}：{reason}")
         self.reason = reason
         self.kind = kind  # "unreadable", "not-image", "truncated", "unsupported", "too-large"
+        self.shown_path = shown_path
 
 
 class CompositionError(ListingkitError):

@@ -19,7 +19,8 @@ from listingkit.output import FORMATS
 
 SCHEMA = Path(__file__).parent.parent / "output" / "schemas" / "sarif-schema-2.1.0.json"
 
-# Line 2 has an error (TITLE010, “最佳” at characters 3-4), line 3 only a warning
+# Line 2 has an error (TITLE010, “最佳” at characters 3-4: the store's file below makes
+# banned words errors, as a store that blocks them does), line 3 only a warning
 # (TITLE020), and lines 4-11 are clean, so rows 10 and 11 test the order by number.
 TITLE_LINES = [
     "夏季纯棉短袖T恤男宽松圆领",
@@ -29,9 +30,14 @@ TITLE_LINES = [
 ]
 
 
+STORE_RULES = 'extends = "taobao"\n[checks]\nTITLE010 = "error"\n'
+
+
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()  # keep the store-file walk inside tmp_path
+    # TITLE010 is a warning by default (its basis is grade B); this store wants errors.
+    (tmp_path / "listingkit.toml").write_text(STORE_RULES, encoding="utf-8")
     return tmp_path
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from listingkit.findings import Location, Report
+from listingkit.findings import Finding, Location, Report, Severity
 from listingkit.output.text import where
 
 
@@ -24,10 +24,39 @@ def test_finding_line_hint_and_source(report: Report, render_as: Callable[..., s
     lines = render_as(report, "text").splitlines()
     i = lines.index(
         "  行 3 · 列 标题 · 字 1-4 · 提示 TITLE001 title-too-long："
-        "标题长度 64 超过上限 60（汉字计 2）"
+        "标题长度 64 超过上限 60（汉字计 2） [依据 2]"
     )
     assert lines[i + 1] == "    → 建议：删减修饰词或重复的属性词"
-    assert lines[i + 2] == "    依据：淘宝规则《商品发布规范》：标题不超过 60 字符（30 个汉字）"
+    assert lines[i + 2] == ""
+    notes = lines.index("依据：")
+    assert lines[notes + 2] == "  [2] 淘宝规则《商品发布规范》：标题不超过 60 字符（30 个汉字）"
+
+
+def test_a_source_is_cited_once_however_many_findings_rest_on_it(
+    render_as: Callable[..., str],
+) -> None:
+    size = "淘宝 图片空间：单张主图不超过 3 MB"
+    ratio = "淘宝发布页：主图 1:1"
+
+    def finding(path: str, code: str, source: str | None) -> Finding:
+        return Finding(Location(path), code, "x", Severity.ERROR, "不符合", source=source)
+
+    report = Report(
+        platform="taobao",
+        findings=[
+            finding("a/主图/01.jpg", "IMG001", size),
+            finding("a/主图/01.jpg", "IMG002", ratio),
+            finding("a/主图/02.jpg", "IMG001", size),
+            finding("b/主图/01.jpg", "IMG001", size),
+            finding("b/主图/02.jpg", "FILE002", None),
+        ],
+        subjects=["a/主图/01.jpg", "a/主图/02.jpg", "b/主图/01.jpg", "b/主图/02.jpg"],
+    )
+    text = render_as(report, "text")
+    assert text.count(size) == 1 and text.count(ratio) == 1
+    assert text.count("[依据 1]") == 3 and text.count("[依据 2]") == 1
+    assert "FILE002 x：不符合\n" in text  # no source, no mark
+    assert text.endswith(f"依据：\n  [1] {size}\n  [2] {ratio}\n\n检查了 4 个对象，发现 5 个错误\n")
 
 
 def test_multiline_message_stays_indented(report: Report, render_as: Callable[..., str]) -> None:

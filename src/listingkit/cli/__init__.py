@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gettext
 import os
 import signal
 import sys
@@ -34,8 +35,98 @@ from listingkit.status import (
 __all__ = ["build_parser", "main"]
 
 
+# argparse's own words (its gettext msgids, Python 3.11), as listingkit's help says them.
+_ARGPARSE_CHINESE = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "subcommands": "子命令",
+    "show this help message and exit": "显示本帮助并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ignored explicit argument %r": "这个选项不带值，多余的值：%r",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "参数 %s 必须给出其中一个",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected %s argument": "需要 %s 个值",
+    "expected %s arguments": "需要 %s 个值",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "选项 %(option)s 不明确，可能是 %(matches)s"
+    ),
+    "unexpected option string: %s": "意外的选项：%s",
+    "invalid %(type)s value: %(value)r": "%(type)s 值无效：%(value)r",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "无效的选项值：%(value)r（可选：%(choices)s）"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "没有子命令 %(parser_name)r（可选：%(choices)s）"
+    ),
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+}
+
+
+class _ArgparseChinese(gettext.NullTranslations):
+    """argparse's messages in Chinese; a msgid not in the table stays as it is."""
+
+    def gettext(self, message: str) -> str:
+        return _ARGPARSE_CHINESE.get(message, message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self.gettext(msgid1 if n == 1 else msgid2)
+
+
+_CHINESE = _ArgparseChinese()
+_SWITCH = threading.RLock()
+
+
+@contextlib.contextmanager
+def _argparse_in_chinese() -> Iterator[None]:
+    """argparse looks up ``_`` and ``ngettext`` in its module when it speaks: point them
+    at the Chinese table for the duration of one call of listingkit's parser, then put
+    back what was there, so a program that imports listingkit keeps its own argparse."""
+    module: Any = argparse
+    with _SWITCH:
+        before = module._, module.ngettext
+        module._, module.ngettext = _CHINESE.gettext, _CHINESE.ngettext
+        try:
+            yield
+        finally:
+            module._, module.ngettext = before
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, with its usage errors returned as status 2 instead of exiting."""
+    """argparse in Chinese, with its usage errors returned as status 2 instead of exiting.
+
+    Subcommand parsers are made of the same class, so they speak Chinese too.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _argparse_in_chinese():  # the -h option's help and the group titles
+            super().__init__(*args, **kwargs)
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        with _argparse_in_chinese():
+            return super().add_subparsers(**kwargs)
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _argparse_in_chinese():  # "unrecognized arguments" is said here
+            return super().parse_args(*args, **kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _argparse_in_chinese():  # errors, and the help printed by -h
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _argparse_in_chinese():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _argparse_in_chinese():
+            return super().format_help()
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise _ArgumentError(f"{self.prog}: 参数错误：{message}；用 --help 查看用法")
@@ -50,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="listingkit",
         description="电商上架素材检查：标题、图片、SKU 图命名与上架时间，按平台规则文件检查。",
     )
-    parser.add_argument("--version", action="version", version=f"listingkit {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"listingkit {__version__}", help="显示版本号并退出"
+    )
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in (check, images, titles, lint_titles, rules, explain):

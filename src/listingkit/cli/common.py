@@ -44,7 +44,10 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     """--platform, --rules, --format, --output, --select/--ignore, --fail-on, --exit-zero."""
     group = parser.add_argument_group("通用选项")
     group.add_argument(
-        "--platform", metavar="NAME", help="平台：taobao、tmall、jd、pdd、1688、douyin、kuaishou"
+        "--platform",
+        metavar="NAME",
+        help="平台：taobao（淘宝）、tmall（天猫）、jd（京东）、pdd（拼多多）、1688、douyin（抖音）、"
+        "kuaishou（快手）；中文名和代号都可以",
     )
     group.add_argument(
         "--rules",

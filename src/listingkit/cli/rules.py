@@ -11,7 +11,9 @@ from typing import Any
 from listingkit.errors import InputError, RuleFileError, RuleProblem
 from listingkit.output.safe import json_text
 from listingkit.printable import show_path
+from listingkit.registry import all_checks
 from listingkit.ruleset import Rules, builtin_names, load_rules, resolve_rules
+from listingkit.ruleset.loader import load_rule_file
 from listingkit.ruleset.schema_doc import rules_document
 from listingkit.ruleset.show import rules_to_dict, rules_to_text
 from listingkit.safeio.read import read_input
@@ -28,7 +30,9 @@ def add_parser(commands: Any) -> None:
     )
 
     listing = sub.add_parser("list", help="列出内置的平台")
-    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.add_argument(
+        "--format", choices=("text", "json"), default="text", help="输出格式，默认 text"
+    )
     listing.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="显示解析后的规则，每个数值带出处、证据等级和设定位置")
@@ -37,9 +41,11 @@ def add_parser(commands: Any) -> None:
         nargs="?",
         help="平台名或规则文件路径；省略时用 --rules、listingkit.toml 或 --platform",
     )
-    show.add_argument("--platform", metavar="NAME")
-    show.add_argument("--rules", metavar="FILE")
-    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument("--platform", metavar="NAME", help="平台：平台名或 id，如 淘宝、taobao")
+    show.add_argument("--rules", metavar="FILE", help="规则文件（.toml）")
+    show.add_argument(
+        "--format", choices=("text", "json"), default="text", help="输出格式，默认 text"
+    )
     show.set_defaults(handler=_show)
 
     validate = sub.add_parser("validate", help="校验规则文件，列出全部问题")
@@ -55,7 +61,7 @@ def _print_json(data: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in builtin_names():
         rules = load_rules(name)
         facts = list(rules.facts())
@@ -63,6 +69,7 @@ def _list(args: argparse.Namespace) -> int:
             {
                 "platform": rules.platform,
                 "display_name": rules.display_name,
+                "aliases": list(rules.model.aliases),
                 "extends": rules.model.extends,
                 "file": rules.files[-1],
                 "facts_set": sum(1 for f in facts if f.is_set),
@@ -74,9 +81,10 @@ def _list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for row in rows:
         extends = f"，继承 {row['extends']}" if row["extends"] else ""
+        aliases = f"，别名 {'、'.join(row['aliases'])}" if row["aliases"] else ""
         sys.stdout.write(
             f"{row['platform']:<10}{row['display_name']}"
-            f"（{row['facts_set']} 项有出处的数值{extends}）\n"
+            f"（{row['facts_set']} 项有出处的数值{aliases}{extends}）\n"
         )
     return EXIT_OK
 
@@ -86,15 +94,21 @@ def _show(args: argparse.Namespace) -> int:
         rules = load_rules(args.name)
     else:
         rules = resolve_rules(args.platform, args.rules)
+    read_keys = _read_keys()
     if args.format == "json":
-        _print_json(rules_to_dict(rules))
+        _print_json(rules_to_dict(rules, read_keys))
     else:
-        sys.stdout.write(rules_to_text(rules))
+        sys.stdout.write(rules_to_text(rules, read_keys))
     return EXIT_OK
 
 
+def _read_keys() -> frozenset[str]:
+    """The rule-file keys some check declares it reads (``images.<role>.x`` for any role)."""
+    return frozenset(key for spec in all_checks() for key in spec.keys)
+
+
 def _validate(args: argparse.Namespace) -> int:
-    rules = load_rules(args.file)
+    rules = load_rule_file(args.file)
     problem = _template_problem(rules)
     if problem is not None:
         raise RuleFileError([problem])

@@ -22,7 +22,9 @@ def add_parser(commands: Any) -> None:
     )
     parser.add_argument("sheet", metavar="SHEET", help="参数表：.xlsx 或 .csv")
     parser.add_argument("--keywords", metavar="FILE", help="生意参谋导出的关键词表（.xlsx/.csv）")
-    parser.add_argument("-n", type=int, default=5, metavar="N", help="每行的候选数，默认 5")
+    parser.add_argument(
+        "-n", type=_whole_number, default=5, metavar="N", help="每行的候选数，默认 5"
+    )
     parser.add_argument("--sheet-name", metavar="NAME", help="工作表名，默认第一个")
     parser.add_argument(
         "--columns",
@@ -34,6 +36,13 @@ def add_parser(commands: Any) -> None:
     )
     add_common_options(parser)  # includes --force, shared by every output
     parser.set_defaults(handler=_titles)
+
+
+def _whole_number(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"不是整数：{value}") from None
 
 
 def parse_columns(value: str | None) -> dict[str, str]:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from listingkit.errors import ProbeError
 from listingkit.oserrors import NOT_REGULAR, os_reason
-from listingkit.printable import printable
+from listingkit.printable import printable, show_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -448,9 +448,21 @@ def open_image(
     """Open one image file for its header and its pixels, each read at most once.
 
     Raises :class:`ProbeError` when the path is not a regular file or cannot be
-    opened; the file's methods raise it for what the file holds. ``max_pixels``:
-    an image with more pixels is refused before anything is decoded.
+    opened; the file's methods raise it for what the file holds. Its message
+    names the file; its ``reason`` does not. ``max_pixels``: an image with more
+    pixels is refused before anything is decoded.
     """
+    try:
+        with _opened_image(path, max_pixels) as opened:
+            yield opened
+    except ProbeError as exc:
+        if type(exc) is not ProbeError or exc.shown_path is not None:
+            raise  # already names its file
+        raise ProbeError(exc.reason, exc.kind, shown_path=show_path(path)) from None
+
+
+@contextmanager
+def _opened_image(path: str | os.PathLike[str], max_pixels: int) -> Iterator[ImageFile]:
     file = Path(path)
     try:
         # Checked before opening: opening a pipe would wait for a writer.

@@ -3,14 +3,15 @@
 Only files with an image extension are taken from a folder; a file named on
 the command line is always probed. A file that cannot be probed, or that takes
 longer than the time allowed per file, is one ``FILE003`` finding and the batch
-goes on; so is a picture format the installed Pillow cannot decode (HEIC). A
-folder that cannot be listed, or a link to a folder (not followed), is one
-``FILE004`` finding.
+goes on (an empty file is ``FILE002``, as ``listingkit check`` reports it); so is
+a picture format the installed Pillow cannot decode (HEIC). A folder that cannot
+be listed, or a link to a folder (not followed), is one ``FILE004`` finding.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
@@ -37,7 +38,7 @@ from listingkit.image.probe import EXTENSION_FORMATS, ImageFacts, image_facts
 from listingkit.image.roles import Placement, place_image
 from listingkit.registry import Selection
 from listingkit.ruleset import Rules
-from listingkit.subjects import FolderProblem, ImageError, walk
+from listingkit.subjects import FileSubject, FolderProblem, ImageError, walk
 from listingkit.timelimit import DEFAULT_TIMEOUT, FileTimeout, checked_timeout, time_limit
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class ImageChecker:
         self._image = active_checks("image", rules, selection)
         self._sets = active_checks("image_set", rules, selection)
         self._errors = active_checks("image_error", rules, selection)
+        self._files = active_checks("file", rules, selection)
         self._folders = active_checks("folder", rules, selection)
         # Pixels are decoded only for what a selected check says it reads.
         reads = frozenset[str]().union(*(spec.reads for spec in self._image))
@@ -129,6 +131,9 @@ class ImageChecker:
         placement = placement or self.place(display)
         read = read if read is not None else perform(self.task(path, display, placement))
         if isinstance(read.facts, ImageError):
+            if _is_empty(path):  # the same finding as under `check`: FILE002, not FILE003
+                empty = FileSubject(path, display, 0, None)
+                return run_checks(self._files, empty, where, self.rules)
             return run_checks(self._errors, read.facts, where, self.rules)
         if placement.role is not None:
             self._slots[(placement.product, placement.role)].append(placement.slot)
@@ -153,6 +158,14 @@ class ImageChecker:
             subject = ImageSet(product, role, tuple(slots))
             findings += run_checks(self._sets, subject, Location(product), self.rules)
         return findings
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size == 0
 
 
 def check_images(

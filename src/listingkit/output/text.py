@@ -1,5 +1,8 @@
 """The operator's format: Chinese, one block per file, a summary line at the end.
 
+A source is cited once: a finding carries ``[依据 N]`` and the notes under the
+report say what N is, so the same rule is not repeated under every finding.
+
 ``where``, ``with_hint`` and ``summary`` are also used by the other formats,
 so an operator reads the same words for a place, a fix and a total everywhere.
 The report is escaped first (:func:`~listingkit.output.safe.for_display`): the
@@ -57,16 +60,31 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"{code}{text}{_RESET}" if color else text
 
 
-def _finding_lines(finding: Finding, color: bool) -> list[str]:
+class _Notes:
+    """The sources cited in a report, numbered in the order they are first met."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+
+    def number(self, source: str) -> int:
+        return self._numbers.setdefault(source, len(self._numbers) + 1)
+
+    def lines(self) -> list[str]:
+        if not self._numbers:
+            return []
+        return ["依据：", *(f"  [{n}] {source}" for source, n in self._numbers.items())]
+
+
+def _finding_lines(finding: Finding, color: bool, notes: _Notes) -> list[str]:
     place = where(finding.location)
     label = _paint(f"{finding.severity.label} {finding.code}", _COLOR[finding.severity], color)
-    message = finding.message.replace("\n", "\n" + _INDENT)
+    first, *rest = finding.message.split("\n")
+    if finding.source:
+        first += f" [依据 {notes.number(finding.source)}]"
     head = f"{place} · " if place else ""
-    lines = [f"  {head}{label} {finding.name}：{message}"]
+    lines = [f"  {head}{label} {finding.name}：{first}", *(_INDENT + line for line in rest)]
     if finding.hint:
         lines.append(f"{_INDENT}→ 建议：{finding.hint}")
-    if finding.source:
-        lines.append(f"{_INDENT}依据：{finding.source}")
     return lines
 
 
@@ -105,14 +123,18 @@ def _write_rows(rows: Sequence[Mapping[str, Any]], stream: TextIO) -> None:
 
 
 def render(report: Report, stream: TextIO, options: RenderOptions) -> None:
-    """Write the titles rows if any, the findings grouped per file, then the summary line."""
+    """Write the titles rows if any, the findings grouped per file, the sources they cite,
+    then the summary line."""
     color = options.color
     if options.rows is not None:
         _write_rows(options.rows, stream)
     report = for_display(report)
+    notes = _Notes()
     for path, findings in report.by_path().items():
         stream.write(_paint(path, _BOLD, color) + "\n")
         for finding in findings:
-            stream.write("\n".join(_finding_lines(finding, color)) + "\n")
+            stream.write("\n".join(_finding_lines(finding, color, notes)) + "\n")
         stream.write("\n")
+    if cited := notes.lines():
+        stream.write("\n".join(cited) + "\n\n")
     stream.write(summary(report) + "\n")
