@@ -163,7 +163,8 @@ def test_closed_standard_output(tmp_path: Path) -> None:
 def test_closed_standard_output_with_an_output_file(tmp_path: Path) -> None:
     titles = _titles(tmp_path, 3)
     command = (
-        f"{sys.executable} -m listingkit lint-titles --platform taobao {titles} -o rep.txt >&-"
+        f"{sys.executable} -m listingkit lint-titles --platform taobao --fail-on warning {titles}"
+        " -o rep.txt >&-"
     )
     run = _shell(command, tmp_path)
     assert run.status == 1, run.stderr

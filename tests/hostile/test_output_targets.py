@@ -72,7 +72,15 @@ def test_our_previous_report_is_replaced_without_force(
     first = listingkit(*LINT, "--format", fmt, "-o", target)
     assert first.status in (0, 1), first.stderr
     target.write_text(target.read_text(encoding="utf-8") + " ", encoding="utf-8")  # mark it
-    worse = ("lint-titles", "--text", "最好的连衣裙", "--platform", "taobao")
+    worse = (
+        "lint-titles",
+        "--text",
+        "最好的连衣裙",
+        "--platform",
+        "taobao",
+        "--fail-on",
+        "warning",
+    )
     second = listingkit(*worse, "--format", fmt, "-o", target)
     assert second.status == 1, second.stderr
     assert not target.read_text(encoding="utf-8").endswith(" "), "the old report was kept"

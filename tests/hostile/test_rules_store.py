@@ -23,7 +23,9 @@ needs_root = pytest.mark.skipif(not AS_ROOT, reason="only root can give a file t
 
 
 def lint(listingkit, cwd: Path):
-    return listingkit("lint-titles", "--text", TITLE, "--platform", "taobao", cwd=cwd, timeout=60)
+    # --fail-on warning: TITLE010 is a warning (its basis is grade B); status 1 means it was found.
+    argv = ("lint-titles", "--text", TITLE, "--platform", "taobao", "--fail-on", "warning")
+    return listingkit(*argv, cwd=cwd, timeout=60)
 
 
 def sticky_folder(tmp_path: Path) -> Path:
@@ -97,7 +99,9 @@ def test_rules_platform_name_sets_aside_a_foreign_store_file(listingkit, tmp_pat
     store = tmp_path / "listingkit.toml"
     store.write_text(CHECKS_OFF, encoding="utf-8")
     os.chown(store, STRANGER, STRANGER)
-    proc = listingkit("lint-titles", "--text", TITLE, "--rules", "taobao", cwd=tmp_path)
+    proc = listingkit(
+        "lint-titles", "--text", TITLE, "--rules", "taobao", "--fail-on", "warning", cwd=tmp_path
+    )
     assert proc.status == 1 and "TITLE010" in proc.stdout, proc.stderr
 
 

@@ -138,7 +138,9 @@ def test_a_lone_far_cell_is_read_where_it_is(capped: Callable[..., Proc], tmp_pa
         f"{cell('XFD1048576', '全网最佳连衣裙')}</row>",
     ]
     path = workbook(tmp_path / "右下角.xlsx", body, dimension="A1:XFD1048576")
-    run = capped("lint-titles", path, "--platform", "taobao", "--format", "json")
+    run = capped(
+        "lint-titles", path, "--platform", "taobao", "--format", "json", "--fail-on", "warning"
+    )
     assert run.status == 1, run.stderr
     findings = json.loads(run.stdout)["findings"]
     assert {(f["code"], f["location"]["row"], f["location"]["column"]) for f in findings} >= {
@@ -236,7 +238,9 @@ def test_latin1_csv_is_refused_naming_the_file(
 def test_utf16_csv_is_read(listingkit: Callable[..., Proc], tmp_path: Path) -> None:
     path = tmp_path / "Unicode 文本.csv"
     path.write_bytes("产品词\t标题\n连衣裙\t全网最佳连衣裙\n".encode("utf-16"))
-    run = listingkit("lint-titles", path, "--platform", "taobao", "--format", "json")
+    run = listingkit(
+        "lint-titles", path, "--platform", "taobao", "--format", "json", "--fail-on", "warning"
+    )
     assert run.status == 1, run.stderr
     findings = json.loads(run.stdout)["findings"]
     assert ("TITLE010", 2) in {(f["code"], f["location"]["row"]) for f in findings}
@@ -261,7 +265,9 @@ def test_duplicate_headers_and_merged_cells_are_findings_naming_the_cells(
     sheet.merge_cells("D2:D4")  # 品牌 written once for three rows
     path = tmp_path / "拼起来的表.xlsx"
     book.save(path)
-    run = listingkit("lint-titles", path, "--platform", "taobao", "--format", "json")
+    run = listingkit(
+        "lint-titles", path, "--platform", "taobao", "--format", "json", "--fail-on", "warning"
+    )
     assert run.status == 1, run.stderr
     sheet_findings = [f for f in json.loads(run.stdout)["findings"] if f["code"][:5] == "SHEET"]
     by_code = {f["code"]: f for f in sheet_findings}
@@ -285,7 +291,18 @@ def test_titles_reports_sheet_findings_of_both_sheets(
     params.write_text("产品词,品牌,品牌\n连衣裙,某某,某某\n", encoding="utf-8")
     words = tmp_path / "词.csv"
     words.write_text("关键词,搜索人气\n连衣裙,1234\n半身裙,很多\n", encoding="utf-8")
-    run = listingkit("titles", params, "--keywords", words, "--platform", "taobao", "-o", "x.txt")
+    run = listingkit(
+        "titles",
+        params,
+        "--keywords",
+        words,
+        "--platform",
+        "taobao",
+        "-o",
+        "x.txt",
+        "--fail-on",
+        "warning",
+    )
     assert run.status == 1, run.stderr
     text = (tmp_path / "x.txt").read_text(encoding="utf-8")
     assert "SHEET001" in text and "B1 和 C1 都叫“品牌”" in text

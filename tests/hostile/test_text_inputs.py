@@ -53,7 +53,9 @@ def test_title_file_encodings_are_read(
 ) -> None:
     path = tmp_path / "标题.txt"
     path.write_bytes("碎花连衣裙女\r\n全网最佳连衣裙\r\n".encode(encoding))
-    run = listingkit("lint-titles", path, "--platform", "taobao", "--format", "json")
+    run = listingkit(
+        "lint-titles", path, "--platform", "taobao", "--format", "json", "--fail-on", "warning"
+    )
     assert run.status == 1, run.stderr
     rows = {(f["code"], f["location"]["row"]) for f in json.loads(run.stdout)["findings"]}
     assert ("TITLE010", 2) in rows
