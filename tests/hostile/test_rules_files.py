@@ -102,15 +102,17 @@ def test_extends_naming_a_fifo_is_refused(listingkit, tmp_path):
     assert "base.toml" in line and "是一个管道（FIFO）" in line and line.endswith("[CONF010]")
 
 
+@pytest.mark.skipif(
+    AS_ROOT and shutil.which("setpriv") is None,
+    reason="as root, a permission error needs setpriv to drop the DAC capabilities",
+)
 def test_unreadable_for_lack_of_permission(tmp_path):
     path = tmp_path / "listingkit.toml"
     path.write_text(HEAD, encoding="utf-8")
     path.chmod(0)
     command = [sys.executable, "-m", "listingkit", "rules", "validate", str(path)]
     if AS_ROOT:  # root reads anything; without these capabilities it does not
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("as root, a permission error needs setpriv to drop DAC capabilities")
+        setpriv = str(shutil.which("setpriv"))
         drop = "-dac_override,-dac_read_search"
         command = [setpriv, f"--bounding-set={drop}", f"--inh-caps={drop}", *command]
     done = subprocess.run(command, capture_output=True, timeout=QUICK, cwd=tmp_path)
