@@ -98,3 +98,18 @@ def test_not_found_is_told_apart_from_not_applicable(cli: Callable[..., Run]) ->
     assert data["images"]["main"]["main_slot"]["applies"] is False
     assert data["title"]["max_units"]["applies"] is True
     assert data["title"]["max_units"]["status"] == "missing"
+
+
+def test_text_from_the_store_file_is_shown_escaped(
+    cli: Callable[..., Run], write: Callable[..., Path]
+) -> None:
+    # A store name with an escape sequence (valid TOML as \u001b) must not reach the terminal raw.
+    write(".git/HEAD", "")
+    store = write(
+        "listingkit.toml", 'extends = "taobao"\nstore = "店\\u001b[2J"\n[title]\nmax_units = 50\n'
+    )
+    for argv in (("rules", "show", "--rules", str(store)), ("rules", "validate", str(store))):
+        run = cli(*argv)
+        assert run.status == 0, run.err
+        assert "\x1b" not in run.out
+    assert "店\\x1b[2J" in cli("rules", "show", "--rules", str(store)).out

@@ -10,7 +10,7 @@ from typing import Any
 
 from listingkit.errors import InputError, RuleFileError, RuleProblem
 from listingkit.output.safe import json_text
-from listingkit.printable import show_path
+from listingkit.printable import printable, show_path
 from listingkit.registry import all_checks
 from listingkit.ruleset import Rules, builtin_names, load_rules, resolve_rules
 from listingkit.ruleset.loader import load_rule_file
@@ -82,10 +82,11 @@ def _list(args: argparse.Namespace) -> int:
     for row in rows:
         extends = f"，继承 {row['extends']}" if row["extends"] else ""
         aliases = f"，别名 {'、'.join(row['aliases'])}" if row["aliases"] else ""
-        sys.stdout.write(
+        line = (
             f"{row['platform']:<10}{row['display_name']}"
-            f"（{row['facts_set']} 项有出处的数值{aliases}{extends}）\n"
+            f"（{row['facts_set']} 项有出处的数值{aliases}{extends}）"
         )
+        sys.stdout.write(printable(line) + "\n")
     return EXIT_OK
 
 
@@ -98,7 +99,8 @@ def _show(args: argparse.Namespace) -> int:
     if args.format == "json":
         _print_json(rules_to_dict(rules, read_keys))
     else:
-        sys.stdout.write(rules_to_text(rules, read_keys))
+        # Store names, comments and word lists come from the user's file: shown escaped.
+        sys.stdout.write(printable(rules_to_text(rules, read_keys), keep_newlines=True))
     return EXIT_OK
 
 
@@ -113,7 +115,8 @@ def _validate(args: argparse.Namespace) -> int:
     if problem is not None:
         raise RuleFileError([problem])
     chain = " → ".join(rules.files)
-    sys.stdout.write(f"{args.file}：规则有效（{rules.display_name}，{chain}）\n")
+    line = f"{show_path(args.file)}：规则有效（{rules.display_name}，{chain}）"
+    sys.stdout.write(printable(line) + "\n")
     return EXIT_OK
 
 
