@@ -37,18 +37,11 @@ def add_parser(commands: Any) -> None:
 
 
 def _from_text_file(path: Path) -> Iterator[TitleInput]:
-    from listingkit.safeio import MAX_TEXT_FILE_BYTES, decode_text, read_input, show_path
+    from listingkit.title.lines import title_lines
     from listingkit.title.lint import TitleInput
 
-    # Regular files only, bounded: a pipe or a link to /dev/zero is refused unread.
-    data = read_input(path, what="标题文件", limit=MAX_TEXT_FILE_BYTES)
-    text = decode_text(data, shown=show_path(path), what="标题文件")
-    # Lines end at \n (and \r\n) only, as editors number them; a form feed, NEL or
-    # U+2028 inside a title stays in it, for the title checks to report.
-    for number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if line.strip():
-            yield TitleInput(line, path.as_posix(), row=number)
+    for number, line in title_lines(path):
+        yield TitleInput(line, path.as_posix(), row=number)
 
 
 def _from_sheet(path: Path, columns: dict[str, str], sheets: list[Sheet]) -> Iterator[TitleInput]:

@@ -56,17 +56,12 @@ class TitleLines:
 
 def read_title_file(path: Path) -> TitleLines:
     """The titles of one file; runs in a worker for a large batch (a top-level function)."""
-    from listingkit.safeio import MAX_TEXT_FILE_BYTES, decode_text, read_input, show_path
+    from listingkit.title.lines import title_lines
 
     try:
-        data = read_input(path, what="标题文件", limit=MAX_TEXT_FILE_BYTES)
-        text = decode_text(data, shown=show_path(path), what="标题文件")
+        return TitleLines(tuple(title_lines(path)))
     except InputError as exc:
         return TitleLines(error=str(exc))
-    # Lines end at \n (and \r\n) only, as editors number them and as lint-titles
-    # reads them; a form feed or U+2028 inside a title stays, for TITLE004.
-    lines = (line.removesuffix("\r") for line in text.split("\n"))
-    return TitleLines(tuple((n, line) for n, line in enumerate(lines, 1) if line.strip()))
 
 
 class TitlePipeline:
