@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from listingkit.cli.common import add_common_options, check_output, emit_report, selection_of
+from listingkit.cli.common import (
+    add_common_options,
+    check_output,
+    emit_report,
+    progress_bar,
+    selection_of,
+)
 from listingkit.errors import UsageError
 from listingkit.printable import show_path
 from listingkit.ruleset import resolve_rules
@@ -20,8 +26,19 @@ def add_parser(commands: Any) -> None:
         "titles",
         help="按公式 营销词+类目词+产品词+属性词+修饰词 为参数表的每一行生成候选标题",
     )
-    parser.add_argument("sheet", metavar="SHEET", help="参数表：.xlsx 或 .csv")
-    parser.add_argument("--keywords", metavar="FILE", help="生意参谋导出的关键词表（.xlsx/.csv）")
+    parser.add_argument("sheet", metavar="SHEET", help="参数表：.xlsx、.xls 或 .csv")
+    parser.add_argument(
+        "--keywords",
+        metavar="FILE",
+        help="生意参谋导出的关键词表（.xlsx/.xls/.csv），直接用导出的文件："
+        "表头上方的报表说明行会跳过，千分位、万、亿、百分号和 - 都认得",
+    )
+    parser.add_argument(
+        "--keyword-columns",
+        metavar="MAP",
+        help="关键词表的列名对应，如 “关键词=搜索词,搜索人气=人气”；"
+        "可用的名称：关键词、搜索人气、点击率、支付转化率、在线商品数",
+    )
     parser.add_argument(
         "-n", type=_whole_number, default=5, metavar="N", help="每行的候选数，默认 5"
     )
@@ -45,28 +62,41 @@ def _whole_number(value: str) -> int:
         raise argparse.ArgumentTypeError(f"不是整数：{value}") from None
 
 
-def parse_columns(value: str | None) -> dict[str, str]:
-    """``产品词=品名,货号=款号`` → ``{"product": "品名", "item": "款号"}``."""
+def parse_columns(
+    value: str | None, labels: dict[str, str] | None = None, option: str = "--columns"
+) -> dict[str, str]:
+    """``产品词=品名,货号=款号`` → ``{"product": "品名", "item": "款号"}``.
+
+    ``labels`` (field → Chinese name) defaults to the parameter sheet's columns.
+    """
     from listingkit.title.sheet import COLUMN_LABELS
 
-    by_label = {label: name for name, label in COLUMN_LABELS.items()}
+    names = labels or COLUMN_LABELS
+    by_label = {label: name for name, label in names.items()}
     mapping: dict[str, str] = {}
     for part in (value or "").replace("，", ",").split(","):
         if not part.strip():
             continue
         key, sep, header = part.partition("=")
         field = by_label.get(key.strip(), key.strip())
-        if not sep or field not in COLUMN_LABELS or not header.strip():
-            known = "、".join(COLUMN_LABELS.values())
+        if not sep or field not in names or not header.strip():
+            known = "、".join(names.values())
+            example = names.get("product", next(iter(names.values())))
             raise UsageError(
-                f"--columns 的 “{part}” 看不懂：应写成 产品词=列名，可用的名称：{known}"
+                f"{option} 的 “{part}” 看不懂：应写成 {example}=列名，可用的名称：{known}"
             )
         mapping[field] = header.strip()
     return mapping
 
 
 def _titles(args: argparse.Namespace) -> int:
-    from listingkit.sheets import read_keywords, read_sheet, write_xlsx
+    from listingkit.sheets import (
+        KEYWORD_LABELS,
+        PARAMETER_COLUMNS,
+        read_keywords,
+        read_sheet,
+        write_xlsx,
+    )
     from listingkit.sheets.checks import sheet_findings
     from listingkit.title.score import KeywordScores
     from listingkit.title.sheet import compose_sheet, titles_workbook_rows
@@ -77,10 +107,14 @@ def _titles(args: argparse.Namespace) -> int:
     rules = resolve_rules(args.platform, args.rules, start=Path(args.sheet).parent)
     inputs = [args.sheet, *([args.keywords] if args.keywords else []), *rules.paths]
     check_output(args.output, inputs, force=args.force)
-    sheet = read_sheet(args.sheet, sheet=args.sheet_name)
+    columns = parse_columns(args.columns)
+    keyword_columns = parse_columns(args.keyword_columns, KEYWORD_LABELS, "--keyword-columns")
+    # The header is the row holding the product word, below any title lines.
+    product = [columns["product"]] if "product" in columns else PARAMETER_COLUMNS["product"]
+    sheet = read_sheet(args.sheet, sheet=args.sheet_name, header_names=[product])
     keywords, keyword_findings = None, []
     if args.keywords:
-        table = read_keywords(args.keywords)
+        table = read_keywords(args.keywords, mapping=keyword_columns)
         # Rows left out, duplicate headers, merged cells: SHEET findings in the report.
         keyword_findings = sheet_findings(
             table,
@@ -90,17 +124,19 @@ def _titles(args: argparse.Namespace) -> int:
             ignore=selection.ignore,
         )
         keywords = KeywordScores.from_stats(table.stats)
-    result = compose_sheet(
-        sheet,
-        rules,
-        keywords=keywords,
-        n=args.n,
-        columns=parse_columns(args.columns),
-        select=selection.select,
-        ignore=selection.ignore,
-        segmenter=args.segmenter,
-        display=Path(args.sheet).as_posix(),
-    )
+    with progress_bar(args, "组标题", "行") as progress:
+        result = compose_sheet(
+            sheet,
+            rules,
+            keywords=keywords,
+            n=args.n,
+            columns=columns,
+            select=selection.select,
+            ignore=selection.ignore,
+            segmenter=args.segmenter,
+            display=Path(args.sheet).as_posix(),
+            progress=progress,
+        )
     result.report.extend(keyword_findings)
     if args.output and args.output.lower().endswith(".xlsx"):
         # The workbook holds the candidates; standard output gets only the report.

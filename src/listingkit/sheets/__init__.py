@@ -1,8 +1,9 @@
 """The sheet layer for title work: read parameter and keyword sheets, write results.
 
 A parameter sheet (one product per row: 货号, 类目词, 品牌, 产品词, 属性词 …)
-becomes candidate titles; a keyword sheet exported from 生意参谋 gives each
-search term its 搜索人气, 点击率 and 支付转化率::
+becomes candidate titles; a keyword sheet exported from 生意参谋 (.xlsx, .xls
+or .csv, report lines above the header and all) gives each search term its
+搜索人气, 点击率 and 支付转化率::
 
     from listingkit.sheets import PARAMETER_COLUMNS, find_columns, read_sheet
 
@@ -24,7 +25,13 @@ from listingkit.sheets.columns import (
     find_columns,
     normalise_header,
 )
-from listingkit.sheets.keywords import KeywordStat, KeywordTable, parse_number, read_keywords
+from listingkit.sheets.keywords import (
+    KEYWORD_LABELS,
+    KeywordStat,
+    KeywordTable,
+    parse_number,
+    read_keywords,
+)
 from listingkit.sheets.model import Sheet, SheetProblem, SheetRow
 from listingkit.sheets.reader import read_sheet
 from listingkit.sheets.text import cell_text, split_list
@@ -32,6 +39,7 @@ from listingkit.sheets.writer import write_xlsx
 
 __all__ = [
     "KEYWORD_COLUMNS",
+    "KEYWORD_LABELS",
     "PARAMETER_COLUMNS",
     "KeywordStat",
     "KeywordTable",

@@ -57,20 +57,23 @@ def find_columns(
     sheet_or_headers: Sheet | Sequence[str],
     aliases: Mapping[str, Sequence[str]],
     mapping: Mapping[str, str] | None = None,
+    *,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Map field names to the headers that hold them; fields not found are left out.
 
     ``mapping`` (field → header, from the user) wins over aliases; a mapped header
     that is not in the sheet is a :class:`SheetError`. Fields in ``mapping`` but
     not in ``aliases`` are returned too. A header serves one field only, so
-    "产品" cannot be taken by both product and title.
+    "产品" cannot be taken by both product and title. ``labels`` (field → the
+    Chinese name operators use) words the error.
     """
     if isinstance(sheet_or_headers, Sheet):
         headers, source = sheet_or_headers.headers, sheet_or_headers.where
     else:
         headers, source = list(sheet_or_headers), None
     found = {
-        field: _mapped_header(field, header, headers, source)
+        field: _mapped_header((labels or {}).get(field, field), header, headers, source)
         for field, header in (mapping or {}).items()
     }
     taken = set(found.values())

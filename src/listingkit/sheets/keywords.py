@@ -22,11 +22,12 @@ from listingkit.sheets.model import (
 )
 from listingkit.sheets.reader import read_sheet
 
-__all__ = ["KeywordStat", "KeywordTable", "parse_number", "read_keywords"]
+__all__ = ["KEYWORD_LABELS", "KeywordStat", "KeywordTable", "parse_number", "read_keywords"]
 
 #: Fields a keyword sheet cannot do without.
 _REQUIRED = ("keyword", "popularity")
-_LABELS = {
+#: The Chinese name of each keyword column, as operators write it in --keyword-columns.
+KEYWORD_LABELS = {
     "keyword": "关键词",
     "popularity": "搜索人气",
     "click_rate": "点击率",
@@ -72,7 +73,9 @@ class KeywordTable:
 def parse_number(text: str) -> float | None:
     """A number as 生意参谋 shows it: "1,234", "12.34%" (→ 0.1234), "1.2万"; "-" → None.
 
-    Raises ValueError for anything else.
+    Full-width digits and surrounding spaces are read too. A cell Excel stored as
+    a number arrives as its plain value (a cell formatted 7.45% holds 0.0745) and
+    is taken as it is, never divided again. Raises ValueError for anything else.
     """
     value = unicodedata.normalize("NFKC", text).strip()
     if value in _NO_DATA:
@@ -96,21 +99,29 @@ def read_keywords(
     *,
     sheet: str | None = None,
     mapping: Mapping[str, str] | None = None,
+    header_row: int | None = None,
 ) -> KeywordTable:
     """Read a 生意参谋 keyword export; a row with an unreadable number becomes a problem.
 
     The keyword and 搜索人气 columns are required (:class:`SheetError` otherwise);
-    点击率, 支付转化率 and 在线商品数 are used when present. A keyword seen before
+    点击率, 支付转化率 and 在线商品数 are used when present. ``mapping`` (field →
+    header, e.g. ``{"keyword": "搜索词"}``) names columns whose headers differ.
+    The header is the first row, within the first 30, that holds the keyword and
+    搜索人气 columns, so the report lines 生意参谋 writes above it are passed over;
+    ``header_row`` (as Excel numbers rows) overrides that. A keyword seen before
     is kept once, at its first row.
     """
-    table = read_sheet(path, sheet=sheet)
-    columns = find_columns(table, KEYWORD_COLUMNS, mapping)
+    wanted = dict(mapping or {})
+    names = [[wanted[f]] if f in wanted else list(KEYWORD_COLUMNS[f]) for f in _REQUIRED]
+    table = read_sheet(path, sheet=sheet, header_row=header_row, header_names=names)
+    columns = find_columns(table, KEYWORD_COLUMNS, mapping, labels=KEYWORD_LABELS)
     missing = [field for field in _REQUIRED if field not in columns]
     if missing:
         raise SheetError(
-            f"{table.where}：找不到{'、'.join(_LABELS[f] for f in missing)}列"
+            f"{table.where}：找不到{'、'.join(KEYWORD_LABELS[f] for f in missing)}列"
             f"（第 {table.header_row} 行是表头，有：{name_list(table.headers)}）；"
-            "请确认这是生意参谋导出的关键词表，或指定列名对应关系"
+            "请确认这是生意参谋导出的关键词表，或用 --keyword-columns 指定列名，"
+            "如 --keyword-columns 关键词=搜索词,搜索人气=人气"
         )
     result = KeywordTable(
         path=table.path,
@@ -156,7 +167,14 @@ def _read_row(
     popularity = numbers["popularity"]
     if popularity is None:
         problems.append(
-            _problem(table, columns, row.row, "popularity", "搜索人气是空的", _NUMBER_HINT)
+            _problem(
+                table,
+                columns,
+                row.row,
+                "popularity",
+                "搜索人气是空的",
+                "搜索人气是排序的依据：请填上数字，或删掉这一行",
+            )
         )
         return None
     return KeywordStat(

@@ -1,8 +1,9 @@
-"""Read a worksheet (.xlsx/.xlsm via python-calamine) or a CSV file into a :class:`Sheet`.
+"""Read a worksheet (.xlsx/.xlsm/.xls via python-calamine) or a CSV file into a :class:`Sheet`.
 
 The file is read once, through :func:`listingkit.safeio.read_input` (regular
 files only, bounded), and a workbook is checked by :mod:`listingkit.sheets.guard`
-before calamine sees it. python-calamine is imported only when a workbook is
+before calamine sees it; an .xls is read in a capped child process
+(:mod:`listingkit.sheets.legacy`). python-calamine is imported only when a workbook is
 read, so importing listingkit stays fast for runs that never touch a spreadsheet.
 """
 
@@ -20,8 +21,9 @@ from typing import TYPE_CHECKING
 from listingkit.errors import InputError, SheetError
 from listingkit.printable import printable, show_path
 from listingkit.safeio import MAX_SHEET_BYTES, MAX_TEXT_FILE_BYTES, decode_text, read_input
-from listingkit.sheets.columns import normalise_header
+from listingkit.sheets.columns import KEYWORD_COLUMNS, PARAMETER_COLUMNS, normalise_header
 from listingkit.sheets.guard import MAX_CELLS, inspect_package, scan_worksheet
+from listingkit.sheets.legacy import ENCRYPTED_PACKAGE, read_xls
 from listingkit.sheets.model import (
     CellRange,
     DuplicateHeader,
@@ -40,11 +42,23 @@ if TYPE_CHECKING:
 __all__ = ["WORKBOOK_SUFFIXES", "Grid", "read_sheet", "sheet_from_grid"]
 
 #: Suffixes read with python-calamine.
-WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 
+# A report preamble above the header (生意参谋: platform, 统计时间, 终端 …) is a
+# few lines; the header is looked for this far down.
+HEADER_SEARCH_ROWS = 30
 # Title and note lines above a header ("2024 春季参数表", "统计日期：…") fill one
-# cell; this many of them are passed over to reach a header of two or more cells.
+# cell; when no row holds known column names, this many of them are passed over
+# to reach a header of two or more cells.
 _MAX_TITLE_ROWS = 5
+# Every header listingkit knows, for a header found without being told what to expect.
+_KNOWN_HEADERS = {
+    normalise_header(alias): field
+    for table in (PARAMETER_COLUMNS, KEYWORD_COLUMNS)
+    for field, aliases in table.items()
+    for alias in aliases
+}
+_ZIP_MAGIC = b"PK"
 # Every .xls, and every password-protected .xlsx, is an OLE2 compound file.
 _OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 _CSV_DELIMITERS = (",", "\t", ";")
@@ -69,14 +83,23 @@ class Grid:
 
 
 def read_sheet(
-    path: str | os.PathLike[str], *, sheet: str | None = None, header_row: int | None = None
+    path: str | os.PathLike[str],
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    header_names: Sequence[Sequence[str]] = (),
 ) -> Sheet:
-    """Read one worksheet of an .xlsx/.xlsm file, or a .csv file, as text cells.
+    """Read one worksheet of an .xlsx/.xlsm/.xls file, or a .csv file, as text cells.
 
     ``sheet`` picks a worksheet by name (default: the first visible one; CSV files
     have one sheet and ignore it). ``header_row`` (as Excel numbers rows) overrides
-    the guess: the first non-empty row, passing over up to five one-cell title
-    lines when a wider row follows.
+    the guess. The guess, within the first 30 non-empty rows: with
+    ``header_names`` (groups of names, e.g. ``[["关键词", "搜索词"], ["搜索人气"]]``)
+    the first row holding a name of every group; without, the first row holding
+    two column names listingkit knows (also the fallback when no row holds
+    ``header_names``). Rows above it (a report preamble) are neither data nor
+    findings. When no row fits: the first non-empty row, passing over up to
+    five one-cell title lines when a wider row follows.
 
     Raises :class:`InputError` for a missing or unreadable path (a folder, a pipe,
     a device) and :class:`SheetError` for a file that cannot be used as a sheet.
@@ -84,10 +107,6 @@ def read_sheet(
     file = Path(path)
     shown = show_path(file)
     suffix = file.suffix.lower()
-    if suffix == ".xls":
-        raise SheetError(
-            f"不支持 .xls（Excel 97-2003）格式：{shown}；请在 Excel 中另存为 .xlsx 或 .csv"
-        )
     if suffix in WORKBOOK_SUFFIXES:
         data = read_input(file, what="表格", limit=MAX_SHEET_BYTES)
         name, grid = _read_workbook(file, data, sheet)
@@ -97,9 +116,9 @@ def read_sheet(
     else:
         raise SheetError(
             f"不支持的表格格式“{printable(file.suffix) or '（无扩展名）'}”：{shown}；"
-            "请使用 .xlsx、.xlsm 或 .csv 文件"
+            "请使用 .xlsx、.xlsm、.xls 或 .csv 文件"
         )
-    return sheet_from_grid(file, name, grid, header_row=header_row)
+    return sheet_from_grid(file, name, grid, header_row=header_row, header_names=header_names)
 
 
 # --- workbooks ------------------------------------------------------------------------------
@@ -108,10 +127,16 @@ def read_sheet(
 def _read_workbook(file: Path, data: bytes, wanted: str | None) -> tuple[str, Grid]:
     shown = show_path(file)
     if data.startswith(_OLE2_MAGIC):
-        raise SheetError(
-            f"{shown} 实际是 .xls（Excel 97-2003）格式或设置了打开密码，只是扩展名为"
-            f" {printable(file.suffix)}：请在 Excel 中取消密码并另存为 .xlsx"
-        )
+        if ENCRYPTED_PACKAGE in data:
+            raise SheetError(
+                f"{shown} 设置了打开密码，无法读取；请在 Excel 中取消密码"
+                "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存为 .xlsx"
+            )
+        # An .xls saved under an .xlsx name is still an .xls: read it as one.
+        name, top, left, texts = read_xls(file, data, wanted)
+        return name, Grid([(top + index, row) for index, row in enumerate(texts)], left)
+    if file.suffix.lower() == ".xls" and not data.startswith(_ZIP_MAGIC):
+        raise SheetError(_broken_workbook(file, "不是 Excel 97-2003 工作簿，也不是 .xlsx"))
     package = inspect_package(data, shown)
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -216,13 +241,18 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def sheet_from_grid(
-    file: Path, name: str | None, grid: Grid, *, header_row: int | None = None
+    file: Path,
+    name: str | None,
+    grid: Grid,
+    *,
+    header_row: int | None = None,
+    header_names: Sequence[Sequence[str]] = (),
 ) -> Sheet:
-    """Build a :class:`Sheet` from a reader's :class:`Grid`."""
+    """Build a :class:`Sheet` from a reader's :class:`Grid` (see :func:`read_sheet`)."""
     filled = [(index, cells) for index, cells in grid.rows if any(cells)]
     if not filled:
         raise SheetError(f"{where(file, name)}：工作表为空，没有任何内容；请确认选对了文件和工作表")
-    head = _header_position(file, name, filled, header_row)
+    head = _header_position(file, name, filled, header_row, header_names)
     header_index, header = filled[head]
     body = filled[head + 1 :]
     if not body:
@@ -252,7 +282,11 @@ def sheet_from_grid(
 
 
 def _header_position(
-    file: Path, name: str | None, filled: list[tuple[int, list[str]]], header_row: int | None
+    file: Path,
+    name: str | None,
+    filled: list[tuple[int, list[str]]],
+    header_row: int | None,
+    header_names: Sequence[Sequence[str]] = (),
 ) -> int:
     """The position in ``filled`` of the header row."""
     if header_row is not None:
@@ -263,6 +297,17 @@ def _header_position(
             f"{where(file, name)}：指定的表头行第 {header_row} 行是空的；"
             "请指定表头所在的行号（与 Excel 左侧的行号一致）"
         )
+    groups = [{normalise_header(text) for text in group} for group in header_names]
+    rows = [{normalise_header(value) for value in cells if value} for _, cells in filled]
+    if groups:
+        for position, keys in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            if all(keys & group for group in groups):
+                return position
+    # Without the names asked for, a row of known names is still the header, so
+    # that "column not found" lists the headers the operator sees.
+    for position, keys in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if len({_KNOWN_HEADERS[key] for key in keys if key in _KNOWN_HEADERS}) >= 2:
+            return position
     for position, (_, cells) in enumerate(filled[: _MAX_TITLE_ROWS + 1]):
         if sum(1 for value in cells if value) >= 2:
             return position
