@@ -8,6 +8,12 @@ number; a list with no grade (a store's own) is the store's choice.
 ``[[allow]]`` phrases contain a banned word but are fine (第一次, 最近). A
 store adds its own files through ``[title] extend_word_lists`` in its rule file.
 
+An entry (or an allow item) may be a ``pattern`` instead of a ``word`` (or
+``phrase``): ``最{han}``, ``万能{tool}``, with ``{name}`` naming a list of the
+file's ``[sets]`` table. Patterns are read by
+:func:`listingkit.folding.compile_pattern` here, when the list loads, so a bad
+one is a CONF003 naming the file, line and key, never a failure mid-check.
+
 Word lists are rule data: they are read, validated and reported (CONF0xx)
 here, like the rule file that names them. Finding their words in a title is
 the text layer's work (:mod:`listingkit.text.words`); both fold spellings with
@@ -24,10 +30,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from listingkit.errors import RuleFileError, RuleProblem
-from listingkit.folding import normal_form
+from listingkit.folding import (
+    BUILTIN_SETS,
+    CompiledPattern,
+    PatternError,
+    compile_pattern,
+    normal_form,
+)
 from listingkit.ruleset.locate import KeyPath, line_of
 from listingkit.ruleset.sources import GRADE_CEILING
 from listingkit.ruleset.tomlfile import read_toml, validation_message
@@ -50,12 +62,21 @@ class _Strict(BaseModel):
 
 
 class WordEntry(_Strict):
-    word: str = Field(min_length=1, description="词语")
+    word: str | None = Field(None, min_length=1, description="词语（与 pattern 二选一）")
+    pattern: str | None = Field(
+        None, min_length=1, description="模式，如 最{adj}、第[一1]名（与 word 二选一）"
+    )
     replace: str = Field(min_length=1, description="替换建议；没有合适的替换写“删除”")
     severity: Level | None = Field(None, description="覆盖分类的级别")
     reason: str | None = Field(None, description="覆盖分类的原因")
     basis: str | None = Field(None, description="覆盖分类的依据（法条）")
     grade: Grade | None = Field(None, description="覆盖分类的证据等级")
+
+    @model_validator(mode="after")
+    def _one_of_word_and_pattern(self) -> WordEntry:
+        if (self.word is None) == (self.pattern is None):
+            raise ValueError("每一项写 word（一个词）或 pattern（一个模式），二者只写一个")
+        return self
 
 
 class WordCategory(_Strict):
@@ -69,14 +90,24 @@ class WordCategory(_Strict):
 
 
 class AllowPhrase(_Strict):
-    phrase: str = Field(min_length=1)
+    phrase: str | None = Field(None, min_length=1, description="例外短语（与 pattern 二选一）")
+    pattern: str | None = Field(None, min_length=1, description="例外模式（与 phrase 二选一）")
     reason: str
+
+    @model_validator(mode="after")
+    def _one_of_phrase_and_pattern(self) -> AllowPhrase:
+        if (self.phrase is None) == (self.pattern is None):
+            raise ValueError("每条例外写 phrase（一个短语）或 pattern（一个模式），二者只写一个")
+        return self
 
 
 class WordListFile(_Strict):
     name: str
     basis: str | None = None
     grade: Grade | None = Field(None, description="basis 的证据等级；不写表示店铺自定的词表")
+    sets: dict[str, list[str]] = Field(
+        default_factory=dict, description='模式里用 {名称} 引用的词组，如 adj = ["好", "佳"]'
+    )
     category: list[WordCategory] = Field(default_factory=list)
     allow: list[AllowPhrase] = Field(default_factory=list)
 
@@ -94,6 +125,8 @@ class BannedWord:
     grade: str | None = None
     #: the list file as messages name it
     list_file: str = ""
+    #: for a pattern entry (``word`` is then the pattern as written)
+    pattern: CompiledPattern | None = None
 
     @property
     def level(self) -> Level:
@@ -117,6 +150,7 @@ class WordList:
     name: str
     words: tuple[BannedWord, ...]
     allow: tuple[str, ...]
+    allow_patterns: tuple[CompiledPattern, ...] = ()
 
 
 _FIELDS: dict[int, list[str]] = {
@@ -149,9 +183,38 @@ def _load(path: Path, _mtime: float) -> WordList:
         raise RuleFileError(problems) from None
     words: list[BannedWord] = []
     seen: dict[str, str] = {}
+    sets = {name: list(members) for name, members in parsed.sets.items()}
+    for name in sets:
+        if name in BUILTIN_SETS or not name.isidentifier():
+            message = (
+                f"词组名“{name}”不可用：应为字母开头的英文名，且不能是 {'、'.join(BUILTIN_SETS)}"
+            )
+            problems.append(
+                RuleProblem(
+                    "CONF003", raw.display, line_of(raw.lines, ("sets",)), f"sets.{name}", message
+                )
+            )
+
+    def compiled(source: str, loc: KeyPath) -> CompiledPattern | None:
+        try:
+            return compile_pattern(source, sets)
+        except PatternError as exc:
+            key = ".".join(str(p) for p in loc)
+            problems.append(
+                RuleProblem("CONF003", raw.display, line_of(raw.lines, loc[:4]), key, str(exc))
+            )
+            return None
+
     for ci, category in enumerate(parsed.category):
         for wi, entry in enumerate(category.words):
-            key = normal_form(entry.word)
+            pattern = None
+            if entry.pattern is not None:
+                pattern = compiled(entry.pattern, ("category", ci, "words", wi, "pattern"))
+                if pattern is None:
+                    continue
+            written = entry.word if entry.word is not None else entry.pattern
+            assert written is not None  # the model requires one of them
+            key = ("pattern:" if pattern else "") + normal_form(written)
             if key in seen:
                 problems.append(
                     RuleProblem(
@@ -159,14 +222,14 @@ def _load(path: Path, _mtime: float) -> WordList:
                         raw.display,
                         line_of(raw.lines, ("category", ci, "words")),
                         f"category.{ci}.words.{wi}",
-                        f"“{entry.word}”与“{seen[key]}”重复（忽略全半角和大小写后相同）；请删去一个",
+                        f"“{written}”与“{seen[key]}”重复（忽略全半角和大小写后相同）；请删去一个",
                     )
                 )
                 continue
-            seen[key] = entry.word
+            seen[key] = written
             words.append(
                 BannedWord(
-                    word=entry.word,
+                    word=written,
                     replace=entry.replace,
                     severity=entry.severity or category.severity,
                     reason=entry.reason or category.reason,
@@ -175,11 +238,21 @@ def _load(path: Path, _mtime: float) -> WordList:
                     basis=entry.basis or category.basis or parsed.basis,
                     grade=entry.grade or category.grade or parsed.grade,
                     list_file=raw.display,
+                    pattern=pattern,
                 )
             )
+    allow: list[str] = []
+    allow_patterns: list[CompiledPattern] = []
+    for ai, item in enumerate(parsed.allow):
+        if item.phrase is not None:
+            allow.append(item.phrase)
+        elif item.pattern is not None:
+            found = compiled(item.pattern, ("allow", ai, "pattern"))
+            if found is not None:
+                allow_patterns.append(found)
     if problems:
         raise RuleFileError(problems)
-    return WordList(path, parsed.name, tuple(words), tuple(a.phrase for a in parsed.allow))
+    return WordList(path, parsed.name, tuple(words), tuple(allow), tuple(allow_patterns))
 
 
 def load_word_list(path: str | os.PathLike[str]) -> WordList:

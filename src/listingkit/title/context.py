@@ -31,7 +31,13 @@ class TitleContext:
         lists = load_word_lists(spec.word_lists)
         allow = [phrase for wl in lists for phrase in wl.allow]
         allow += [*spec.allow_words, *spec.own_brands]
-        self.banned = PhraseMatcher(((w.word, w) for wl in lists for w in wl.words), allow)
+        words = [w for wl in lists for w in wl.words]
+        self.banned = PhraseMatcher(
+            ((w.word, w) for w in words if w.pattern is None),
+            allow,
+            patterns=((w.pattern, w) for w in words if w.pattern is not None),
+            allow_patterns=[p for wl in lists for p in wl.allow_patterns],
+        )
         self.foreign_brands = PhraseMatcher(
             ((brand, brand) for brand in spec.foreign_brands), spec.own_brands
         )
