@@ -25,7 +25,7 @@ SCHEMA = Path(__file__).parent.parent / "output" / "schemas" / "sarif-schema-2.1
 TITLE_LINES = [
     "夏季纯棉短袖T恤男宽松圆领",
     "全网最佳纯棉T恤",
-    "碎花连衣裙夏季新款裙",
+    "碎花连衣裙夏季新款 裙",
     *["夏季纯棉短袖T恤男宽松圆领"] * 8,
 ]
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from listingkit import load_rules
+from listingkit.sheets import KeywordStat
 from listingkit.title.batch import compose_many
 from listingkit.title.compose import TitleParams
+from listingkit.title.score import KeywordScores
 
 ATTRIBUTES = ["纯棉", "雪纺", "碎花", "收腰", "显瘦", "宽松", "V领", "圆领", "加绒", "百搭"]
 
@@ -32,4 +34,24 @@ def test_two_workers_match_one():
     parallel = compose_many(given, rules, workers=2)
     assert parallel == serial
     assert serial[3] == "没有产品词：产品词列为空"
-    assert serial[0][0].title == "爆款女装连衣裙纯棉雪纺碎花收腰夏季法式"
+    first = serial[0]
+    assert not isinstance(first, str)
+    assert first.candidates[0].title == "爆款女装连衣裙纯棉雪纺碎花收腰夏季法式"
+    assert first.suggested == []  # nothing to suggest without keyword data
+
+
+def test_suggested_words_come_back_from_the_workers():
+    rules = load_rules("taobao")
+    keywords = KeywordScores.from_stats(
+        [
+            KeywordStat("冬季连衣裙", 900, 0.05, 0.02, 100, 2),
+            KeywordStat("纯棉连衣裙", 800, 0.05, 0.02, 100, 3),  # in the title: not suggested
+            KeywordStat("卫衣男", 500, 0.05, 0.02, 100, 4),  # another product
+        ]
+    )
+    given = rows(1200)
+    serial = compose_many(given, rules, keywords=keywords, workers=1)
+    assert compose_many(given, rules, keywords=keywords, workers=2) == serial
+    first = serial[0]
+    assert not isinstance(first, str)
+    assert [s.keyword for s in first.suggested] == ["冬季连衣裙"]

@@ -156,3 +156,23 @@ def test_a_long_run_of_letters_is_one_pass():
     text = "a" * 200_000 + "-1"
     assert list(protected_spans(text)) == [(0, len(text))]
     assert list(protected_spans("a-" * 50_000, ["a"]))[:2] == [(0, 1), (2, 3)]
+
+
+WHOLE_WORDS = ["面包服", "羽绒服", "小型犬", "成犬", "幼犬", "豆腐猫砂", "猫砂", "翻分牌", "铅画纸",
+               "作文本", "不掉毛", "养生壶", "钢化膜", "记分牌"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["jieba", "rjieba"])
+def test_product_words_and_attributes_stay_whole(name):
+    segmenter = get_segmenter(name)
+    for word in WHOLE_WORDS:
+        assert texts_of(segmenter, word) == [word]
+    # run together, each is still one word: none shares a token with its neighbour
+    assert texts_of(segmenter, "羽绒服面包服小型犬成犬幼犬") == [
+        "羽绒服",
+        "面包服",
+        "小型犬",
+        "成犬",
+        "幼犬",
+    ]
+    assert texts_of(segmenter, "毛衣不掉毛铅画纸作文本") == ["毛衣", "不掉毛", "铅画纸", "作文本"]

@@ -224,7 +224,7 @@ def test_lint_titles_from_text_csv_and_command_line(cli, tmp_path):
     txt.write_text("夏季纯棉短袖T恤男宽松圆领\n全网最佳纯棉T恤\n", encoding="utf-8")
     csv = tmp_path / "标题.csv"
     csv.write_text(
-        "货号,标题,产品词\nA1,碎花连衣裙夏季新款裙,连衣裙\nA2,夏季碎花长裙,连衣裙\n",
+        "货号,标题,产品词\nA1,碎花连衣裙夏季新款 裙,连衣裙\nA2,夏季碎花长裙,连衣裙\n",
         encoding="gb18030",
     )
     run = cli(

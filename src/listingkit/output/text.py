@@ -112,6 +112,11 @@ def _row_lines(row: Mapping[str, Any]) -> list[str]:
     elif candidates[0]["dropped"]:
         dropped = "；".join(f"{d['word']}（{d['reason']}）" for d in candidates[0]["dropped"])
         lines.append(f"     省略：{dropped}")
+    suggested = row.get("suggested") or []
+    if suggested:
+        # Searches with demand that no candidate reaches: the operator decides.
+        words = "、".join(str(s["keyword"]) for s in suggested)
+        lines.append(f"     建议补充的搜索词：{words}")
     return lines
 
 

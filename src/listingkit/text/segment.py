@@ -120,6 +120,11 @@ class Segmenter:
         tokens += self._cut(text[position:], position)
         return tokens
 
+    def is_word(self, text: str) -> bool:
+        """Whether ``text`` alone stays one token: a word the segmenter knows."""
+        tokens = self._cut(text, 0)
+        return len(tokens) == 1 and tokens[0].text == text
+
     def _cut(self, chunk: str, offset: int) -> list[Token]:
         if not chunk:
             return []

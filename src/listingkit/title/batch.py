@@ -9,31 +9,62 @@ and the rows are composed in this process. Results come back in row order.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from listingkit.ruleset import Rules
-from listingkit.title.compose import CompositionError, TitleCandidate, TitleComposer, TitleParams
+from listingkit.title.compose import (
+    CompositionError,
+    Suggestion,
+    TitleCandidate,
+    TitleComposer,
+    TitleParams,
+)
 from listingkit.title.score import KeywordScores
 from listingkit.workers import process_pool
 
-__all__ = ["PARALLEL_MIN_ROWS", "RowResult", "compose_many"]
+__all__ = ["PARALLEL_MIN_ROWS", "ComposedRow", "RowResult", "compose_many"]
 
 PARALLEL_MIN_ROWS = 1000
 _CHUNK = 250
 
-#: Per row: its candidates, or why it has none.
-RowResult = list[TitleCandidate] | str
+
+@dataclass(frozen=True)
+class ComposedRow:
+    """A row's candidates, best first, and the search terms none of them covers."""
+
+    candidates: list[TitleCandidate]
+    suggested: list[Suggestion] = field(default_factory=list)
+
+
+#: Per row: what was composed, or why there is no title.
+RowResult = ComposedRow | str
 
 _worker: tuple[TitleComposer, int] | None = None
 
 
-def _compose_rows(composer: TitleComposer, rows: Sequence[TitleParams], n: int) -> list[RowResult]:
+#: Called with (rows done, rows in all) as composing goes on.
+Progress = Callable[[int, int], None]
+# Rows between two progress calls in this process: often enough for a bar,
+# rarely enough to cost nothing.
+_PROGRESS_EVERY = 50
+
+
+def _compose_rows(
+    composer: TitleComposer,
+    rows: Sequence[TitleParams],
+    n: int,
+    progress: Progress | None = None,
+) -> list[RowResult]:
     results: list[RowResult] = []
-    for params in rows:
+    for index, params in enumerate(rows, start=1):
         try:
-            results.append(composer.compose(params, n))
+            candidates = composer.compose(params, n)
+            results.append(ComposedRow(candidates, composer.suggest(params, candidates)))
         except CompositionError as exc:
             results.append(str(exc))
+        if progress is not None and (index % _PROGRESS_EVERY == 0 or index == len(rows)):
+            progress(index, len(rows))
     return results
 
 
@@ -68,19 +99,28 @@ def compose_many(
     workers: int | None = None,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> list[RowResult]:
-    """Candidates (or the reason there are none) for every row, in order.
+    """Candidates and suggested words (or the reason there is no title) for every row, in order.
+
+    Suggested words (see :meth:`TitleComposer.suggest`) need ``keywords``.
 
     ``select``/``ignore`` pick the title checks, and so the gates every
-    candidate passes (see :mod:`listingkit.title.gates`).
+    candidate passes (see :mod:`listingkit.title.gates`). ``progress`` is
+    called with the rows done and the rows in all as chunks come back.
     """
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(rows) < PARALLEL_MIN_ROWS:
         composer = TitleComposer(
             rules, keywords=keywords, segmenter=segmenter, select=select, ignore=ignore
         )
-        return _compose_rows(composer, rows, n)
+        return _compose_rows(composer, rows, n, progress)
     chunks = [rows[i : i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
     initargs = (rules, keywords, segmenter, n, tuple(select), tuple(ignore))
+    results: list[RowResult] = []
     with process_pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        return [result for chunk in pool.map(_work, chunks) for result in chunk]
+        for chunk in pool.map(_work, chunks):  # in order, as each chunk is done
+            results += chunk
+            if progress is not None:
+                progress(len(results), len(rows))
+    return results

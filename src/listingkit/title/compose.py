@@ -1,13 +1,17 @@
 """Compose titles by the formula 营销词 + 类目词 + 产品词 + 属性词 + 修饰词.
 
 Words go in by priority — the product word first (always kept), then brand,
-category, further product words, attributes (strongest first), marketing
-words, modifiers — and a word that does not fit, repeats a word already in,
-or is banned is left out with the reason. The kept words are then written in
-the rule file's formula order. Variants that leave out one word each make room
-for others; the candidates are ranked by the keyword demand they cover (or,
-without keyword data, by how much of the formula they cover) and the length
-they use. The same input always gives the same output.
+category, further product words, attributes, marketing words, modifiers; with
+keyword data, category words and attributes together by value, and each later
+part by value — and a word that does not fit, repeats a word already in, or is
+banned is left out with the reason. Value decides only which words are kept:
+the kept words are written in the rule file's formula order, and within a part
+in the order the sheet gives them. Variants that leave out one word each make
+room for others; the candidates are ranked by the keyword demand they cover
+(or, without keyword data, by how much of the formula they cover) and the
+length they use. With keyword data, each row also gets suggested words: the
+most valuable search terms for its product word that no candidate covers.
+The same input always gives the same output.
 
 What a title must pass is what the selected title checks say (see
 :mod:`listingkit.title.gates`): a check declared ``gate=True`` refuses a word
@@ -27,7 +31,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import regex
@@ -42,12 +46,13 @@ from listingkit.text.width import units_of
 from listingkit.text.wordlist import normal_form
 from listingkit.title.context import TitleContext
 from listingkit.title.gates import Gates, refusing
-from listingkit.title.repeat import Unit, clash, units_of_tokens
+from listingkit.title.repeat import Unit, word_repeat, word_terms
 from listingkit.title.score import KeywordScores
 
 __all__ = [
     "CompositionError",
     "Dropped",
+    "Suggestion",
     "TitleCandidate",
     "TitleComposer",
     "TitleParams",
@@ -56,6 +61,8 @@ __all__ = [
 
 PARTS = ("brand", "marketing", "category", "product", "attribute", "modifier")
 _OPTIONAL = frozenset({"attribute", "marketing", "modifier", "product"})
+#: Suggested search terms per row, at most.
+SUGGESTIONS = 5
 PART_LABELS = {
     "brand": "品牌",
     "marketing": "营销词",
@@ -108,6 +115,17 @@ class Dropped:
         return {"word": self.word, "part": self.part, "reason": self.reason}
 
 
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A search term worth adding: related to the row's product word, covered by no candidate."""
+
+    keyword: str  # as the keyword sheet writes it
+    value: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"keyword": self.keyword, "value": round(self.value, 4)}
+
+
 @dataclass(frozen=True)
 class TitleCandidate:
     title: str
@@ -133,6 +151,7 @@ class _Word:
     value: float
     units: int
     terms: tuple[Unit, ...]  # its content tokens, as the repeat check sees them
+    seq: int = 0  # where the sheet puts it: the order within a part
     lead: bool = field(init=False)  # starts with a Latin letter or digit
     tail: bool = field(init=False)  # ends with one
 
@@ -166,7 +185,7 @@ class _Line:
         self._rank = rank
         self._ascii = ascii_weight
         self.words: list[_Word] = []
-        self._keys: list[tuple[int, int]] = []  # (part rank, arrival) per placed word
+        self._keys: list[tuple[int, int]] = []  # (part rank, sheet order) per placed word
         self.units = 0
 
     def _spaced(self, left: _Word | None, right: _Word | None) -> int:
@@ -174,7 +193,7 @@ class _Line:
 
     def cost(self, word: _Word) -> tuple[int, int]:
         """(units after adding ``word``, where it goes)."""
-        key = (self._rank[word.part], len(self._keys))
+        key = (self._rank[word.part], word.seq)
         index = bisect.bisect(self._keys, key)
         left = self.words[index - 1] if index > 0 else None
         right = self.words[index] if index < len(self.words) else None
@@ -183,7 +202,7 @@ class _Line:
 
     def add(self, word: _Word) -> None:
         units, index = self.cost(word)
-        self._keys.insert(index, (self._rank[word.part], len(self._keys)))
+        self._keys.insert(index, (self._rank[word.part], word.seq))
         self.words.insert(index, word)
         self.units = units
 
@@ -228,7 +247,9 @@ class TitleComposer:
         # Words that repeat one another are left out before placing only when a
         # gate would refuse the repeat; otherwise they stay, as the linter lets them.
         self._plan_repeats = self.gates.refuses_tokens()
-        self.keywords = keywords.split_terms(self._words) if keywords else None
+        self.keywords = keywords.split_terms(self._is_word) if keywords else None
+        self._values: dict[str, float] = {}
+        self._related: dict[tuple[str, ...], list[tuple[str, float]]] = {}
         spec = rules.model.title
         self.limit = spec.max_units
         self.weights = spec.unit_weights
@@ -254,27 +275,33 @@ class TitleComposer:
         refused = refusing(self.gates.on_word(text)) if text else []
         refusal = refused[0].message if refused else None
         tokens = self.context.tokens(text) if text and not refusal else []
-        terms = tuple(units_of_tokens(tokens))
+        terms = word_terms(tokens)
         vetted = _Vetted(text, refusal, units_of(text, self.weights), terms)
         if len(self._vetted) > 100_000:  # a sheet of unique words: keep memory flat
             self._vetted.clear()
         self._vetted[raw] = vetted
         return vetted
 
-    def _words(self, text: str) -> list[str]:
-        return [token.text for token in self.context.tokens(text)]
+    def _is_word(self, text: str) -> bool:
+        return self.context.segmenter.is_word(text)
 
     def value(self, word: str) -> float:
-        return self.keywords.word_value(word) if self.keywords else 0.0
+        if not self.keywords:
+            return 0.0
+        known = self._values.get(word)
+        if known is None:
+            known = self._values[word] = self.keywords.word_value(word)
+        return known
 
     def pool(self, params: TitleParams) -> tuple[_Word, list[_Word], list[Dropped]]:
         """The main product word, the other words in priority order, and what was refused."""
         refused: list[Dropped] = []
         seen: set[str] = set()
         words: dict[str, list[_Word]] = {part: [] for part in PARTS}
+        sheet_order = {part: i for i, part in enumerate(PARTS)}
         # Product words first: a word given as both 产品词 and 营销词 is a product word.
         for part in ("product", *(p for p in PARTS if p != "product")):
-            for raw in getattr(params, part):
+            for place, raw in enumerate(getattr(params, part)):
                 vetted = self.vet(raw)
                 key = normal_form(vetted.text)
                 if not vetted.text or key in seen:
@@ -284,7 +311,8 @@ class TitleComposer:
                     refused.append(Dropped(raw, part, vetted.refusal))
                     continue
                 value = self.value(vetted.text)
-                words[part].append(_Word(vetted.text, part, value, vetted.units, vetted.terms))
+                seq = sheet_order[part] * 10_000 + place
+                words[part].append(_Word(vetted.text, part, value, vetted.units, vetted.terms, seq))
         if not words["product"]:
             products = [d for d in refused if d.part == "product"]
             if products:
@@ -298,27 +326,106 @@ class TitleComposer:
             raise CompositionError(f"产品词“{longest}”本身就超过了 {self.limit} 的长度上限")
         main = fitting[0]
         other_products = [w for w in words["product"] if w is not main]
+        specific = self._more_specific(main, words)
+        if specific is not None:
+            # 豆腐猫砂 says 猫砂 and more: it leads the title, and the bare product
+            # word, which would only repeat it, is left out (as TITLE020 would say).
+            words[specific.part].remove(specific)
+            other_products = [w for w in other_products if w is not specific]
+            refused.append(Dropped(main.text, "product", f"已包含在“{specific.text}”里"))
+            main = replace(specific, part="product")
 
         def by_value(ws: list[_Word]) -> list[_Word]:
             return sorted(ws, key=lambda w: -w.value)  # stable: sheet order breaks ties
 
-        ordered = [
-            *words["brand"],
-            *words["category"],
-            *other_products,
-            *by_value(words["attribute"]),
-            *by_value(words["marketing"]),
-            *by_value(words["modifier"]),
-        ]
+        if self.keywords:
+            # A category word with no search value goes before a valuable attribute.
+            ordered = [
+                *words["brand"],
+                *other_products,
+                *by_value([*words["category"], *words["attribute"]]),
+                *by_value(words["marketing"]),
+                *by_value(words["modifier"]),
+            ]
+        else:
+            ordered = [
+                *words["brand"],
+                *words["category"],
+                *other_products,
+                *words["attribute"],
+                *words["marketing"],
+                *words["modifier"],
+            ]
         return main, ordered, refused
+
+    def _more_specific(self, main: _Word, words: dict[str, list[_Word]]) -> _Word | None:
+        """A word of the row that is the product word with words in front (豆腐猫砂 for 猫砂).
+
+        Only a word that ends with the product word names the same product: 猫砂盆
+        begins with 猫砂 and is another product. The most valuable such word
+        wins (sheet order breaks ties); it must fit the length limit on its own.
+        """
+        key = normal_form(main.text)
+        found = [
+            w
+            for part in ("product", "category", "attribute", "marketing", "modifier")
+            for w in words[part]
+            if w is not main
+            and len(normal_form(w.text)) > len(key)
+            and normal_form(w.text).endswith(key)
+            and (self.limit is None or w.units <= self.limit)
+        ]
+        return max(found, key=lambda w: w.value, default=None) if found else None
+
+    def suggest(
+        self, params: TitleParams, candidates: Sequence[TitleCandidate]
+    ) -> list[Suggestion]:
+        """The most valuable search terms for the row's product words that no candidate covers.
+
+        A term is for a product word when it contains it, or when the two share
+        a whole word (冰丝打底衫 and 打底衫T恤 share 打底衫). Without keyword data,
+        none.
+        """
+        if not self.keywords:
+            return []
+        products = tuple(normal_form(_clean(p)) for p in params.product)
+        related = self._related.get(products)
+        if related is None:
+            related = self._related_terms(products)
+            if len(self._related) > 10_000:
+                self._related.clear()
+            self._related[products] = related
+        titles = [normal_form(c.title) for c in candidates]
+        found: list[Suggestion] = []
+        for term, value in related:
+            if not any(self.keywords.covers_folded(title, term) for title in titles):
+                found.append(Suggestion(self.keywords.written.get(term, term), value))
+                if len(found) >= SUGGESTIONS:
+                    break
+        return found
+
+    def _related_terms(self, products: Sequence[str]) -> list[tuple[str, float]]:
+        assert self.keywords is not None
+        whole = {p for p in products if p}
+        words = set(whole)
+        for product in whole:
+            words |= {t.text.casefold() for t in self.context.tokens(product) if len(t.text) > 1}
+        words = {normal_form(w) for w in words}
+        related = [
+            (term, value)
+            for term, value in self.keywords.values.items()
+            if value > 0
+            and (
+                any(p in term for p in whole) or not words.isdisjoint(self.keywords.words_of(term))
+            )
+        ]
+        return sorted(related, key=lambda tv: (-tv[1], tv[0]))
 
     # -- titles ----------------------------------------------------------------
 
     def placed(self, words: Sequence[_Word]) -> list[_Word]:
-        """The words in formula order (within a part, in the order they were added)."""
-        return [
-            w for _, w in sorted(enumerate(words), key=lambda iw: (self._rank[iw[1].part], iw[0]))
-        ]
+        """The words in formula order (within a part, in the sheet's order)."""
+        return sorted(words, key=lambda w: (self._rank[w.part], w.seq))
 
     def render(self, words: Sequence[_Word]) -> str:
         return _join([w.text for w in self.placed(words)])
@@ -352,21 +459,35 @@ class TitleComposer:
     def clashes(self, main: _Word, pool: Sequence[_Word]) -> list[frozenset[int]]:
         """For each pool word, the words it repeats (by index; -1 the main product word).
 
-        The main product word is always in, so a clash with it counts at once.
-        No word clashes when no gate would refuse a repeat.
+        Two words repeat as TITLE020 finds them on the two words written in
+        title order (:func:`~listingkit.title.repeat.word_repeat`): each word is
+        whole, so words sharing only a character (羽绒服, 面包服) never clash. A
+        word clashes with an earlier one only when it is the one to delete;
+        when the earlier word is (猫砂 before 豆腐猫砂), the gate on the whole title
+        leaves that one out. The main product word is always in, so any repeat
+        of it leaves the other word out. No word clashes when no gate would
+        refuse a repeat.
         """
         if not self._plan_repeats:
             return [frozenset()] * len(pool)
 
-        def repeats(a: _Word, b: _Word) -> bool:
-            # Seen word by word, a one-character term at a word's end looks free
-            # standing: stricter than the whole-title check, never looser.
-            return any(clash(earlier, later) for later in a.terms for earlier in b.terms)
+        # Where each word is written in the title: a pair is judged in that order.
+        place = {id(w): n for n, w in enumerate(self.placed([main, *pool]))}
 
-        result = []
+        def flagged(a: _Word, b: _Word) -> _Word | None:
+            first, second = (a, b) if place[id(a)] < place[id(b)] else (b, a)
+            answer = word_repeat(first.terms, second.terms)
+            return None if answer is None else (second if answer else first)
+
+        result: list[frozenset[int]] = []
         for i, word in enumerate(pool):
-            found = {j for j in range(i) if repeats(word, pool[j])}
-            result.append(frozenset(found | ({-1} if repeats(word, main) else set())))
+            if not word.terms:
+                result.append(frozenset())
+                continue
+            found = {j for j in range(i) if pool[j].terms and flagged(pool[j], word) is word}
+            if main.terms and flagged(main, word) is not None:
+                found.add(-1)
+            result.append(frozenset(found))
         return result
 
     def settle(self, main: _Word, build: _Build) -> str:
@@ -460,7 +581,8 @@ def _compose(composer: TitleComposer, params: TitleParams, n: int) -> list[Title
     clashes = composer.clashes(main, pool)
     base = composer.build(main, pool, clashes, -1)
     # Leaving out one kept word (weakest first) makes room for the words that did
-    # not fit; brand and category words are never left out for a variant.
+    # not fit; brand and category words are never left out for a variant (with
+    # keyword data a category word can still miss out by value, when space is short).
     kept = [i for i, w in enumerate(pool) if w in base.words and w.part in _OPTIONAL]
     builds: dict[str, _Build] = {composer.render(base.words): base}
     for skip in reversed(kept[-VARIANTS:]):

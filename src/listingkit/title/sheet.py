@@ -20,8 +20,8 @@ from listingkit.registry import Selection
 from listingkit.ruleset import Rules
 from listingkit.sheets import PARAMETER_COLUMNS, Sheet, SheetRow, find_columns, split_list
 from listingkit.sheets.checks import sheet_findings
-from listingkit.title.batch import compose_many
-from listingkit.title.compose import TitleCandidate, TitleParams
+from listingkit.title.batch import Progress, compose_many
+from listingkit.title.compose import Suggestion, TitleCandidate, TitleParams
 from listingkit.title.lint import TitleInput, TitleLinter
 from listingkit.title.score import KeywordScores
 from listingkit.title.subject import RowSubject
@@ -43,7 +43,11 @@ COLUMN_LABELS = {
 
 @dataclass
 class RowOutcome:
-    """One row: its number, its 货号, the candidates, or why there are none."""
+    """One row: its number, its 货号, the candidates, or why there are none.
+
+    ``suggested``: with keyword data, the most valuable search terms for the
+    row's product word that no candidate covers, best first; None without.
+    """
 
     row: int
     item: str | None
@@ -51,14 +55,18 @@ class RowOutcome:
     error: str | None = None
     error_column: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    suggested: list[Suggestion] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "row": self.row,
             "item": self.item,
             "candidates": [c.to_dict() for c in self.candidates],
-            "findings": [f.to_dict() for f in self.findings],
         }
+        if self.suggested is not None:  # only with keyword data
+            data["suggested"] = [s.to_dict() for s in self.suggested]
+        data["findings"] = [f.to_dict() for f in self.findings]
+        return data
 
 
 @dataclass
@@ -67,6 +75,8 @@ class SheetTitles:
     display: str
     outcomes: list[RowOutcome]
     report: Report
+    #: Whether keyword data was given: rows then carry suggested words.
+    suggesting: bool = False
 
 
 def _mapping(sheet: Sheet, columns: Mapping[str, str] | None) -> dict[str, str]:
@@ -106,10 +116,16 @@ def compose_sheet(
     segmenter: str = "jieba",
     display: str | None = None,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> SheetTitles:
     """Compose ``n`` candidates for every row; lint a 标题 column if the sheet has one.
 
-    Large sheets are composed on every core (``workers``, default: all).
+    Large sheets are composed on every core (``workers``, default: all). With
+    ``keywords``, each row's outcome also lists suggested words
+    (:attr:`RowOutcome.suggested`, and a 建议补充的搜索词 column in
+    :func:`titles_workbook_rows`): up to five of the most valuable search
+    terms that contain or share a whole word with the row's product word and
+    that no candidate covers.
     """
     found = _mapping(sheet, columns)
     shown = display or os.fspath(sheet.path)
@@ -123,6 +139,7 @@ def compose_sheet(
         workers=workers,
         select=select,
         ignore=ignore,
+        progress=progress,
     )
     selection = Selection(tuple(select), tuple(ignore))
     row_checks = active_checks("sheet_row", rules, selection)
@@ -132,10 +149,14 @@ def compose_sheet(
     outcomes: list[RowOutcome] = []
     for row, row_params, result in zip(sheet.rows, params, composed, strict=True):
         outcome = RowOutcome(row.row, row.get(item_header) if item_header else None, [])
+        if keywords is not None:
+            outcome.suggested = []
         if isinstance(result, str):
             outcome.error, outcome.error_column = result, found["product"]
         else:
-            outcome.candidates = result
+            outcome.candidates = result.candidates
+            if keywords is not None:
+                outcome.suggested = result.suggested
         where = Location(shown, sheet.name, row.row, found["product"])
         subject = RowSubject(outcome.row, outcome.error, outcome.error_column)
         outcome.findings += run_checks(row_checks, subject, where, rules)
@@ -158,7 +179,7 @@ def compose_sheet(
         [*read, *(f for o in outcomes for f in o.findings)],
         [Subject(shown, sheet.name, o.row) for o in outcomes],
     )
-    return SheetTitles(sheet, shown, outcomes, report)
+    return SheetTitles(sheet, shown, outcomes, report, suggesting=keywords is not None)
 
 
 def _dropped_text(candidate: TitleCandidate | None) -> str:
@@ -176,7 +197,7 @@ def titles_workbook_rows(result: SheetTitles, n: int) -> tuple[list[str], list[l
     headers = list(result.sheet.headers)
     for i in range(1, n + 1):
         headers += [f"候选标题{i}", f"长度{i}"]
-    headers += ["省略的词", "问题"]
+    headers += ["省略的词", *(["建议补充的搜索词"] if result.suggesting else []), "问题"]
     by_row = {o.row: o for o in result.outcomes}
     rows: list[list[object]] = []
     for row in result.sheet.rows:
@@ -186,6 +207,9 @@ def titles_workbook_rows(result: SheetTitles, n: int) -> tuple[list[str], list[l
             candidate = outcome.candidates[i] if i < len(outcome.candidates) else None
             cells += [candidate.title, candidate.units] if candidate else ["", ""]
         best = outcome.candidates[0] if outcome.candidates else None
-        cells += [_dropped_text(best), _findings_text(outcome.findings)]
+        cells.append(_dropped_text(best))
+        if result.suggesting:  # keyword data given
+            cells.append("、".join(s.keyword for s in outcome.suggested or ()))
+        cells.append(_findings_text(outcome.findings))
         rows.append(cells)
     return headers, rows
