@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from listingkit.codes import CODES
 from listingkit.errors import OutputError, UsageError
@@ -21,6 +21,9 @@ from listingkit.registry import CheckSpec, Selection, describe
 from listingkit.safeio import atomic_output, check_target
 from listingkit.safeio.write import write_reason
 from listingkit.status import EXIT_OK
+
+if TYPE_CHECKING:
+    from listingkit.cli.progress import Progress
 
 __all__ = [
     "add_batch_options",
@@ -32,6 +35,7 @@ __all__ = [
     "exit_status",
     "is_ours",
     "output_stream",
+    "progress_bar",
     "selection_of",
 ]
 
@@ -41,7 +45,8 @@ def _code_list(value: str) -> list[str]:
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """--platform, --rules, --format, --output, --select/--ignore, --fail-on, --exit-zero."""
+    """--platform, --rules, --format, --output, --force, --select/--ignore, --fail-on,
+    --exit-zero, --no-progress."""
     group = parser.add_argument_group("通用选项")
     group.add_argument(
         "--platform",
@@ -64,7 +69,8 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="把结果写入文件而不是标准输出；已存在的文件只在它是 listingkit 写的报告或表格时替换",
+        help="把结果写入文件而不是标准输出；已存在的文件是 listingkit 写的报告或表格时直接替换，"
+        "不是时拒绝写入（要替换它请加 --force）",
     )
     group.add_argument(
         "--force",
@@ -97,6 +103,11 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--exit-zero", action="store_true", help="有问题时也以 0 退出（无法运行时仍为 2）"
     )
+    group.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="不显示进度条（默认只在终端里、运行超过 1 秒时显示在标准错误上，CI 中不显示）",
+    )
 
 
 #: The longest --timeout taken: a day. "inf" and larger values are refused, not
@@ -117,7 +128,7 @@ def _seconds(value: str) -> float:
 
 
 def add_batch_options(parser: argparse.ArgumentParser) -> None:
-    """--timeout and --no-progress, for commands that read many image files."""
+    """--timeout, for commands that read many image files."""
     from listingkit.timelimit import DEFAULT_TIMEOUT
 
     group = parser.add_argument_group("批量选项")
@@ -131,24 +142,32 @@ def add_batch_options(parser: argparse.ArgumentParser) -> None:
             f"（默认 {DEFAULT_TIMEOUT:g}；0 不限；最多 {MAX_TIMEOUT:g}，inf 不接受）"
         ),
     )
-    group.add_argument(
-        "--no-progress",
-        action="store_true",
-        help="不显示进度条（默认只在终端里、运行超过 1 秒时显示在标准错误上）",
-    )
+
+
+@contextmanager
+def progress_bar(args: argparse.Namespace, label: str, unit: str = "") -> Iterator[Progress | None]:
+    """The progress bar of a long run (None: --no-progress, CI, not a terminal), cleared
+    afterwards so the report starts on a clean line."""
+    from listingkit.cli.progress import progress_for
+
+    progress = None if args.no_progress else progress_for(sys.stderr, label, unit=unit)
+    try:
+        yield progress
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+# What a batch counts: `images` reads only images, `check` every kind of file.
+_BATCH_NOUNS = {"images": "图片"}
 
 
 @contextmanager
 def batch_options(args: argparse.Namespace) -> Iterator[dict[str, Any]]:
     """The ``timeout`` and ``progress`` keywords for a batch, the bar cleared afterwards."""
-    from listingkit.cli.progress import progress_for
-
-    progress = None if args.no_progress else progress_for(sys.stderr, "图片")
-    try:
+    noun = _BATCH_NOUNS.get(getattr(args, "command", ""), "文件")
+    with progress_bar(args, noun) as progress:
         yield {"timeout": args.timeout or None, "progress": progress}
-    finally:
-        if progress is not None:
-            progress.close()
 
 
 def selection_of(args: argparse.Namespace) -> Selection:

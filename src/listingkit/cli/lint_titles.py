@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from listingkit.cli.common import add_common_options, check_output, emit_report, selection_of
+from listingkit.cli.common import (
+    add_common_options,
+    check_output,
+    emit_report,
+    progress_bar,
+    selection_of,
+)
 from listingkit.cli.titles import parse_columns
 from listingkit.errors import SheetError, UsageError
 from listingkit.ruleset import resolve_rules
@@ -25,10 +32,15 @@ def add_parser(commands: Any) -> None:
         "inputs",
         nargs="*",
         metavar="INPUT",
-        help=".txt（每行一个标题）、含“标题”列的 .csv/.xlsx",
+        help=".txt（每行一个标题）、含“标题”列的 .csv/.xlsx，或 listingkit titles 写的结果表"
+        "（检查每个候选标题）",
     )
     parser.add_argument("--text", action="append", default=[], help="直接给出一个标题，可重复")
-    parser.add_argument("--columns", metavar="MAP", help="列名对应，如 “标题=宝贝名称”")
+    parser.add_argument(
+        "--columns",
+        metavar="MAP",
+        help="列名对应，如 “标题=宝贝名称”；指定了标题列时只检查这一列",
+    )
     parser.add_argument(
         "--segmenter", choices=("jieba", "rjieba"), default="jieba", help="分词器，默认 jieba"
     )
@@ -44,24 +56,53 @@ def _from_text_file(path: Path) -> Iterator[TitleInput]:
         yield TitleInput(line, path.as_posix(), row=number)
 
 
+# The candidate columns of the workbook `listingkit titles -o 结果.xlsx` writes
+# (候选标题1 … 候选标题N, see titles_workbook_rows); found by name, not position.
+_CANDIDATE = re.compile(r"候选标题(\d+)")
+
+
+def _title_columns(sheet: Sheet, columns: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The columns holding titles, and the other parameter columns found.
+
+    A title column given with --columns is the only one checked; otherwise the
+    标题 column and every candidate column of a titles workbook.
+    """
+    from listingkit.sheets import PARAMETER_COLUMNS, find_columns
+
+    found = find_columns(sheet, PARAMETER_COLUMNS, columns)
+    if "title" in columns:
+        return [found["title"]], found
+    titles = [found["title"]] if "title" in found else []
+    candidates = [h for h in sheet.headers if _CANDIDATE.fullmatch(h) and h not in titles]
+    titles += sorted(candidates, key=lambda h: int(h.removeprefix("候选标题")))
+    if not titles:
+        raise SheetError(
+            f"{sheet.where}：找不到标题列（表头有：{'、'.join(sheet.headers)}）；"
+            "请把表头改为“标题”，或用 --columns 标题=列名 指定"
+            "（listingkit titles 写的结果表按“候选标题1”等列检查）"
+        )
+    return titles, found
+
+
 def _from_sheet(path: Path, columns: dict[str, str], sheets: list[Sheet]) -> Iterator[TitleInput]:
-    from listingkit.sheets import PARAMETER_COLUMNS, find_columns, read_sheet, split_list
+    from listingkit.sheets import read_sheet, split_list
     from listingkit.title.lint import TitleInput
 
     sheet = read_sheet(path)
     sheets.append(sheet)
-    found = find_columns(sheet, PARAMETER_COLUMNS, columns)
-    if "title" not in found:
-        raise SheetError(
-            f"{sheet.where}：找不到标题列（表头有：{'、'.join(sheet.headers)}）；"
-            "请把表头改为“标题”，或用 --columns 标题=列名 指定"
-        )
+    titles, found = _title_columns(sheet, columns)
+    # An empty cell in the 标题 column is an empty title (TITLE002) when the column
+    # holds titles at all; an empty candidate cell only means the row had fewer
+    # candidates (the reason is in its 问题 column), so it is not checked.
+    filled = {h for h in titles if any(row.get(h) for row in sheet.rows)}
+    blank_counts = {h for h in filled if not _CANDIDATE.fullmatch(h) or "title" in columns}
     product = found.get("product")
     for row in sheet.rows:
-        text = row.get(found["title"])
-        if text:
-            products = tuple(split_list(row.get(product))) if product else ()
-            yield TitleInput(text, path.as_posix(), sheet.name, row.row, found["title"], products)
+        products = tuple(split_list(row.get(product))) if product else ()
+        for header in titles:
+            text = row.get(header) or ""
+            if text or header in blank_counts:
+                yield TitleInput(text, path.as_posix(), sheet.name, row.row, header, products)
 
 
 def title_inputs(
@@ -99,9 +140,15 @@ def _lint_titles(args: argparse.Namespace) -> int:
     check_output(args.output, inputs, force=args.force)
     sheets: list[Sheet] = []
     items = list(title_inputs(args.inputs, args.text, parse_columns(args.columns), sheets))
-    report = lint_titles(
-        items, rules, select=selection.select, ignore=selection.ignore, segmenter=args.segmenter
-    )
+    with progress_bar(args, "检查标题", "个") as progress:
+        report = lint_titles(
+            items,
+            rules,
+            select=selection.select,
+            ignore=selection.ignore,
+            segmenter=args.segmenter,
+            progress=progress,
+        )
     for sheet in sheets:
         report.extend(
             sheet_findings(

@@ -115,12 +115,13 @@ def check_target(
             )
         if not force and not _is_ours(path, info, ours):
             raise OutputError(
-                f"{option} {shown} 已存在，不是 listingkit 写的文件，没有覆盖；"
-                "请换一个文件名，或加 --force 覆盖它"
+                f"{option} {shown} 已存在，且不是 listingkit 写的文件，没有覆盖；"
+                f"要覆盖它请加 --force，或给 {option} 换一个文件名"
             )
     elif os.path.islink(path) and not force:  # a dangling link: writing would create its target
         raise OutputError(
-            f"{option} {shown} 是指向不存在文件的链接，没有写；请换一个文件名，或加 --force"
+            f"{option} {shown} 是指向不存在文件的链接，没有写；"
+            f"要替换这个链接请加 --force，或给 {option} 换一个文件名"
         )
     parent = path.parent
     if not parent.is_dir():

@@ -16,7 +16,7 @@ from listingkit.ruleset import Rules
 from listingkit.text.chars import CHAR_CLASSES, char_codes, find_class
 from listingkit.text.width import describe_weights, units_of
 from listingkit.text.wordlist import normal_form
-from listingkit.title.repeat import find_repeats
+from listingkit.title.repeat import find_repeats, group_repeats
 from listingkit.title.subject import TOKENS, RowSubject, TitleSubject
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "forbidden_character",
     "foreign_brand",
     "invisible_character",
+    "is_blank_title",
     "missing_product_word",
     "repeated_word",
     "title_not_composed",
@@ -96,20 +97,49 @@ def title_too_long(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     )
 
 
+# Nothing a reader would see: whitespace (full-width space too), format characters
+# such as U+200B, U+180E, and control characters.
+_BLANK = regex.compile(r"[\s\p{Cf}\p{Cc}\u180e]*")
+
+
+def is_blank_title(text: str) -> bool:
+    """Whether a title has nothing a reader would see (TITLE002 reports it as empty)."""
+    return _BLANK.fullmatch(text) is not None
+
+
+def _shown_codes(text: str, most: int = 8) -> str:
+    shown = char_codes(text[:most])
+    return f"{shown} …（共 {len(text)} 个）" if len(text) > most else shown
+
+
 @check("TITLE002", "title-too-short", subject="title", keys=("title.min_units",))
 def title_too_short(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
-    """标题短于平台或店铺规定的最短长度。
+    r"""标题是空的，或短于平台或店铺规定的最短长度。
 
     ## 检查什么
-    标题长度（计数方式同 TITLE001）低于 `title.min_units` 时报告；规则文件没有下限时不检查。
+    空标题——没有字，或只有空格（含全角空格）、看不见的字符（零宽空格等）和控制字符——
+    不论平台都报告：`--text ""`、标题文件里只有看不见的字符的一行、
+    `lint-titles` 读表格时标题列里的空格子（这一列有别的标题时）。
+    标题文件里的空行和只有空格的行是标题之间的分隔，不检查。
+    其余标题的长度（计数方式同 TITLE001）低于 `title.min_units` 时报告；规则文件没有下限时不检查。
 
     ## 为什么
-    太短的标题覆盖的搜索词少；有的平台和店铺规范要求最短长度。
+    空标题无法发布，批量上架时整行会被平台拒绝；只有看不见的字符的标题在表格里看起来是空的，
+    却不会被当作空格子跳过。太短的标题覆盖的搜索词少；有的平台和店铺规范要求最短长度。
 
     ## 示例
     Okay: 夏季纯棉短袖T恤男宽松圆领
     TITLE002: （在 min_units = 20 的规则下）T恤
+    TITLE002: \u200b
     """
+    if is_blank_title(subject.text):
+        yield Hit(
+            "标题是空的" + (f"：只有 {_shown_codes(subject.text)}" if subject.text else ""),
+            hint="填写标题，或删掉这一行",
+            source="listingkit：空标题无法发布",
+            data={"actual": len(subject.text), "unit": "字"},
+        )
+        return
     limit = rules.model.title.min_units
     units = subject.measure.units
     if limit is not None and units < limit:
@@ -292,6 +322,8 @@ def banned_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     按绝对化用语、“第一/唯一”、国家级、权威背书、虚假紧迫、医疗功效、迷信等分类）。
     不区分全角半角和大小写；不会在货号、型号、较长的数字或英文单词内部误报（`ZX-最1`、`NO.12`）；
     词表的例外短语（第一次、最近）、店铺的 `allow_words` 和 `own_brands` 不算。
+    词表还可以写模式（`最{han}` 查出最快、最潮等没有逐个列出的词）。规避写法照样查出：
+    繁体字、带圈或上标数字（第①）、字间的一两个空格或符号（最-好、最 好）、拼音 zui（zui好）。
 
     ## 为什么
     《广告法》第九条禁止“国家级”“最高级”“最佳”等用语，平台会据此删除商品或扣分。
@@ -299,6 +331,7 @@ def banned_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     ## 示例
     Okay: 第一次做妈妈的孕妇连衣裙
     TITLE010: 全网最佳纯棉短袖T恤
+    TITLE010: 銷量第①名保温杯
     """
     for hit in subject.context.banned.find(subject.text):
         word = hit.value
@@ -322,31 +355,63 @@ def banned_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     gate=True,
 )
 def repeated_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
-    """标题里同一个词出现两次，或一个词已经包含在另一个词里。
+    """标题里同一个词作为词出现两次，或一个词已经包含在另一个词里。
 
     ## 检查什么
-    用 jieba 分词（附带电商词典，型号、品牌保持完整），找出重复的词，以及“连衣裙 … 裙”这样
-    短词已含在长词里的情况，报告应删掉的那个短词。不算重复的：“的、款、型”等连接字；
-    从长词里拆出的单字（作废章、付讫章 的“章”）；数量（24色 与 36色）；不完全相同的英文和型号。
+    用 jieba 分词（附带电商词典，面包服、小型犬、豆腐猫砂、不掉毛 这类词保持完整；
+    型号、品牌也保持完整），报告应删掉的那个词：同一个词的第二次出现（三脚架 … 三脚架）；
+    更长的词已经包含的单独的短词（打底 … 打底衫、猫砂 … 豆腐猫砂、单独的“裙” … 连衣裙，删短的）；
+    同一个数量（300ml … 300ML），或与某个数量同数的裸数字（1.8升 … 1.8、1000元 … 1000，删裸数字）。
+    同一个词删几处都只报一条，写明每一处的位置。
+
+    左边紧贴着修饰词的词是那个词组的一部分（运动耳机 里的 耳机）：两个词组共用中心词
+    （蓝牙耳机 与 运动耳机、手机三脚架 与 遥控三脚架、软橡皮 与 高光橡皮）是各自的搜索词，不算重复；
+    只有整个词组相同（升降茶几 … 升降茶几），或较短的那个单独成词（前后是空格、标点或标题两端：
+    T恤 … 纯棉T恤）时才算。
+
+    不算重复的：只共用字的两个词（羽绒服 与 面包服、小型犬 与 成犬；
+    翻分牌 与 分牌、铅画纸 与 画纸，前面只多一个字的是另一个词）；
+    长词里的单字，贴着汉字、字母的单字（不掉毛 的“毛”）和单独的量词（作文本 … 本）；
+    “的、款、型”等连接字；不同的数量（4盘 与 24盘、5000公里 与 50公里，24 不算在 240 里）；
+    裸数字之间（2024 … 2024）；不完全相同的英文、型号和型号名（潘多拉魔盒 与 潘多拉MAX）。
+
+    标题后面附的规格与标题主体分开检查，主体里的词在规格里再出现不算重复。规格是：
+    最后一处两个以上空格或全角空格之后的部分；【】、[]、（）里的内容；以及京东商品名这类
+    “一长串不带空格的标题主体（16 个字符以上）+ 空格 + 销售属性”里主体之后的部分
+    （… 涂鸦材料丙烯画 银色 300ML丙烯）——但主体后面只跟一个单独的词（可带一个数量）时，
+    那是标题自己的词又写了一次（… 冬季外套 羽绒服），照样检查。
+    组标题时按同样的规则判断，两边结论一致。
 
     ## 为什么
     重复的词不会带来更多搜索，却占掉标题的长度；淘宝导购标题规则明确不许重复词。
 
     ## 示例
-    Okay: 夏季纯棉短袖T恤男宽松圆领
-    TITLE020: 碎花连衣裙夏季新款裙
+    Okay: 真无线蓝牙耳机 运动耳机 防掉落耳塞
+    TITLE020: 连衣裙 夏季新款碎花连衣裙
     """
-    for repeat in find_repeats(subject.tokens):
-        kept, flagged = repeat.kept, repeat.flagged
-        if repeat.inside:
+    for group in group_repeats(find_repeats(subject.tokens)):
+        # One finding per word to delete, however many copies: one problem to fix.
+        first = group[0]
+        kept, flagged, extra = first.kept, first.flagged, len(group)
+        if first.inside:
             message = f"“{flagged.text}”已包含在“{kept.text}”里"
         else:
             message = f"“{flagged.text}”重复出现，{_position(kept.start)}起已有"
+        if extra > 1:
+            message += f"，多出 {extra} 处"
+        where = "、".join(f"{_position(r.flagged.start)}起的“{r.flagged.text}”" for r in group)
+        times = f"（共 {extra} 处）" if extra > 1 else ""
         yield Hit(
             message,
-            hint=f"删掉{_position(flagged.start)}起的“{flagged.text}”，把长度留给别的搜索词",
+            hint=f"删掉{where}{times}，把长度留给别的搜索词",
             span=(flagged.start, flagged.end),
-            data={"word": flagged.text, "kept": kept.text, "kept_span": [kept.start, kept.end]},
+            data={
+                "word": flagged.text,
+                "kept": kept.text,
+                "kept_span": [kept.start, kept.end],
+                "count": extra,
+                "spans": [[r.flagged.start, r.flagged.end] for r in group],
+            },
         )
 
 

@@ -12,6 +12,11 @@ __all__ = ["title_lines"]
 def title_lines(path: Path) -> list[tuple[int, str]]:
     """(line number, title) of every non-blank line of a title file.
 
+    Blank lines, and lines of only spaces (full-width ones too), separate titles
+    and are skipped. A line of only invisible characters (U+200B, a control
+    character) is not blank to this reader: it is returned, and the title checks
+    report it as an empty title (TITLE002).
+
     Regular files only, bounded: a pipe or a link to /dev/zero is refused unread
     (:class:`~listingkit.errors.InputError`). Lines end at ``\\n`` (and ``\\r\\n``)
     only, as editors number them; a form feed, NEL or U+2028 inside a title stays
