@@ -11,6 +11,7 @@ import os
 import pty
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import openpyxl
@@ -80,33 +81,45 @@ PARAMS = [
 
 
 def _on_a_terminal(folder: Path, *argv: str) -> tuple[subprocess.CompletedProcess[bytes], str]:
-    """Run listingkit with its standard error on a pseudo-terminal; what it drew there."""
+    """Run listingkit with its standard error on a pseudo-terminal; what it drew there.
+
+    The terminal is read while the command runs, as a terminal would be: a
+    leader read only afterwards may find the buffer gone once the other end
+    has closed.
+    """
     leader, follower = pty.openpty()
+    drawn = bytearray()
+
+    def read() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other end is closed and drained
+                return
+            if not chunk:
+                return
+            drawn.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
-        run = subprocess.run(
+        with subprocess.Popen(
             [sys.executable, "-m", "listingkit", *argv],
             stdout=subprocess.PIPE,
             stderr=follower,
             cwd=folder,
             env=_env(),
-            timeout=300,
-        )
-        os.close(follower)
-        follower = -1
-        drawn = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the terminal's other end is closed and drained
-                break
-            if not chunk:
-                break
-            drawn += chunk
+        ) as process:
+            os.close(follower)
+            follower = -1
+            out, _ = process.communicate(timeout=300)
+        reader.join(timeout=30)
     finally:
         if follower != -1:
             os.close(follower)
         os.close(leader)
-    return run, drawn.decode()
+    run = subprocess.CompletedProcess(process.args, process.returncode, out, b"")
+    return run, bytes(drawn).decode()
 
 
 def test_lint_titles_draws_a_bar_on_a_terminal_and_clears_it(folder: Path) -> None:
