@@ -402,46 +402,298 @@ class ImagesSpec(Strict):
             yield role, getattr(self, role)
 
 
-class NamingSpec(Strict):
-    """``[naming]``: how SKU photo files are named (a store convention)."""
-
-    template: str = Field(
-        "{item}_{seq:02d}",
-        description="文件名模板：{item} 货号，{seq} 序号，{colour} 颜色；扩展名自动保留",
-    )
-    colour_template: str = Field("{item}_{colour}_{seq:02d}", description="有颜色时的文件名模板")
-
-    @model_validator(mode="after")
-    def _placeholders(self) -> NamingSpec:
-        for name in ("template", "colour_template"):
-            value = getattr(self, name)
-            try:
-                _check_name_template(value)
-                value.format(item="A1", seq=1, colour="红")
-            except (KeyError, IndexError, ValueError) as exc:
-                raise ValueError(
-                    f"{name} 模板 {shown_value(value)} 无效"
-                    f"（只能用 {{item}}、{{seq}}、{{colour}}）：{exc}"
-                ) from None
-        return self
-
-
-_PLACEHOLDERS = frozenset({"item", "seq", "colour"})
+#: Role templates a store gets unless it overrides them: listingkit's own choice.
+DEFAULT_NAMING_ROLES: dict[str, str] = {
+    "main": "{item}{sep}{seq}",
+    "main_3x4": "{item}{sep}3x4{sep}{seq}",
+    "white_background": "{item}{sep}白底{sep}{seq}",
+    "detail": "{item}{sep}详情{sep}{seq}",
+    "sku": "{item}{sep}{colour}{sep}{seq}",
+}
+DEFAULT_PHOTO_EXTENSIONS = (
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".psd",
+    ".tif",
+    ".tiff",
+    ".webp",
+    ".cr2",
+    ".nef",
+    ".arw",
+    ".dng",
+)
+#: Characters Windows refuses in a file name, besides control characters.
+WINDOWS_FORBIDDEN = '<>:"/\\|?*'
+_PLACEHOLDERS = frozenset({"item", "seq", "colour", "sep"})
 _MAX_FIELD_WIDTH = 64
+_SEQ_SPEC = re.compile(r"^(?:0([1-6])d?|d?)$")
+_ROLE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,39}$")
+#: The strings an item pattern is tried on when it is checked for runaway backtracking.
+_BACKTRACK_PROBES = tuple(
+    piece * 3000 + tail for piece in ("a", "A1", "A-", "1", "a1-_", "中") for tail in ("", "!", "_")
+)
+_PATTERN_TIMEOUT = 0.2  # seconds; a sane pattern takes microseconds on these probes
 
 
-def _check_name_template(template: str) -> None:
-    """Refuse what formatting would not catch: other fields, a path, a huge width."""
-    for literal, name, spec, _ in string.Formatter().parse(template):
-        if any(char in literal for char in "/\\\0"):
-            raise ValueError("文件名里不能有 / 或 \\")
+def _bad_filename_chars(text: str) -> list[str]:
+    return sorted({c for c in text if c in WINDOWS_FORBIDDEN or ord(c) < 32 or c == "\x7f"})
+
+
+def seq_width_of(spec: str) -> int | None:
+    """The zero padding a ``{seq:03d}`` spec asks for; None for a plain ``{seq}``."""
+    match = _SEQ_SPEC.match(spec)
+    if match is None:
+        raise ValueError(f"序号只能写成 {{seq}} 或 {{seq:02d}} 这样，不能写 {{seq:{spec}}}")
+    return int(match.group(1)) if match.group(1) else None
+
+
+def check_name_template(template: str) -> None:
+    """Refuse a template the grammar could not both write and read back."""
+    if not template:
+        raise ValueError("模板不能是空字符串")
+    try:
+        pieces = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ValueError(f"花括号没有配对：{exc}；字面的花括号写成 {{{{ 或 }}}}") from None
+    seen: list[str] = []
+    adjacent = False  # the last piece was a value placeholder with nothing after it yet
+    for literal, name, spec, conversion in pieces:
+        bad = _bad_filename_chars(literal)
+        if bad:
+            shown = "、".join(repr(c) for c in bad)
+            raise ValueError(f"文件名里不能有 / 或 \\ 等 Windows 不允许的字符：{shown}")
+        if literal:
+            adjacent = False
         if name is None:
             continue
         if name not in _PLACEHOLDERS:
-            raise ValueError(f"未知的占位符 {{{name}}}")
+            raise ValueError(
+                f"未知的占位符 {{{name}}}；只能用 {{item}}、{{seq}}、{{colour}}、{{sep}}"
+            )
         widths = [int(digits) for digits in re.findall(r"\d+", spec or "")]
         if any(width > _MAX_FIELD_WIDTH for width in widths):
             raise ValueError(f"宽度不能超过 {_MAX_FIELD_WIDTH}")
+        if conversion:
+            raise ValueError(f"占位符 {{{name}}} 不能带 !{conversion}")
+        if name == "seq":
+            seq_width_of(spec or "")
+        elif spec:
+            raise ValueError(f"占位符 {{{name}}} 不能带格式 :{spec}；只有 {{seq}} 可以写宽度")
+        if name == "sep":
+            adjacent = False
+            continue
+        if name in seen:
+            raise ValueError(f"占位符 {{{name}}} 只能出现一次")
+        if adjacent:
+            raise ValueError(
+                f"{{{seen[-1]}}} 和 {{{name}}} 之间要有分隔符（如 {{sep}}），否则读不回来"
+            )
+        seen.append(name)
+        adjacent = True
+    for needed in ("item", "seq"):
+        if needed not in seen:
+            raise ValueError(f"模板里缺少 {{{needed}}}（每个文件名都要有货号和序号）")
+
+
+def _role_template(value: str) -> str:
+    check_name_template(value)
+    return value
+
+
+def _roles_over_defaults(value: Any) -> Any:
+    """A store's ``[naming.roles]`` overrides role by role; ``""`` drops a role."""
+    if not isinstance(value, dict):
+        return value
+    merged: dict[str, Any] = {**DEFAULT_NAMING_ROLES, **value}
+    roles = {role: template for role, template in merged.items() if template != ""}
+    if not roles:
+        raise ValueError("至少要留一个角色的模板")
+    for role in roles:
+        if not isinstance(role, str) or not _ROLE_NAME.match(role):
+            raise ValueError(f"角色名 {shown_value(role)} 只能用字母、数字和下划线，以字母开头")
+    return roles
+
+
+def _separator(value: str) -> str:
+    if not value:
+        raise ValueError("分隔符不能是空字符串")
+    bad = _bad_filename_chars(value)
+    if bad:
+        shown = "、".join(repr(c) for c in bad)
+        raise ValueError(f"分隔符里有 Windows 不允许或看不见的字符：{shown}；请换成 _ 或 -")
+    if any(c.isdigit() for c in value):
+        raise ValueError("分隔符不能含数字（会和序号连在一起读不出来）；请换成 _ 或 -")
+    if value != value.strip() or value.strip(".") != value:
+        raise ValueError("分隔符不能以空格或点开头、结尾；请换成 _ 或 -")
+    return value
+
+
+def _extension(value: str) -> str:
+    if not re.fullmatch(r"\.[A-Za-z0-9]{1,15}", value):
+        raise ValueError(f'扩展名 {shown_value(value)} 应写成点加字母数字，如 ".jpg"')
+    return value.lower()
+
+
+#: The 货号 pattern every rule file has unless a store sets its own: vetted here,
+#: so loading rules for an image run never imports regex to probe it.
+DEFAULT_ITEM_PATTERN = "[A-Za-z0-9][A-Za-z0-9-]*"
+
+
+def _default_allows(separator: str) -> bool:
+    """Whether the default 货号 pattern could hold ``separator``: only letters, digits and -."""
+    return all(c.isascii() and (c.isalnum() or c == "-") for c in separator)
+
+
+def _item_pattern(value: str) -> str:
+    if value == DEFAULT_ITEM_PATTERN:
+        return value
+    import regex  # only for a store's own pattern
+
+    # It matches the whole 货号 anyway; anchors would break it inside a file name's pattern.
+    if value.startswith("^"):
+        value = value[1:]
+    if value.endswith("$") and not value.endswith("\\$"):
+        value = value[:-1]
+    try:
+        regex.compile(value)  # on its own: "a)(b" must not pass once wrapped
+        compiled = regex.compile(f"(?:{value})")
+    except regex.error as exc:
+        raise ValueError(f"不是有效的正则表达式：{exc}") from None
+    if compiled.groupindex:
+        raise ValueError("不能有命名分组 (?P<…>)；用 (?:…) 分组")
+    if re.search(r"\\[1-9]|\(\?P=|\\g<|\(\?[0-9R&]", value):
+        raise ValueError("不能用反向引用或递归（\\1、(?P=…)、(?R)）；请写成简单的字符类")
+    try:
+        if compiled.fullmatch("", timeout=_PATTERN_TIMEOUT):
+            raise ValueError("会接受空的货号；请用 + 而不是 * 要求至少一个字符")
+        for probe in _BACKTRACK_PROBES:
+            compiled.fullmatch(probe, timeout=_PATTERN_TIMEOUT)
+    except TimeoutError:
+        raise ValueError(
+            "这个正则在长文件名上会回溯很久（嵌套的 + 或 *）；请写成简单的字符类，"
+            "如 [A-Za-z0-9][A-Za-z0-9-]*"
+        ) from None
+    return value
+
+
+def item_pattern_allows(pattern: str, separator: str) -> bool:
+    """Whether a 货号 matching ``pattern`` could hold ``separator`` (probed, not proved)."""
+    if pattern == DEFAULT_ITEM_PATTERN:
+        return _default_allows(separator)
+    import regex
+
+    compiled = regex.compile(f"(?:{pattern})")
+    probes = [separator]
+    for a in ("A", "a", "1", "A1", "中"):
+        probes += [a + separator, separator + a, a + separator + a, a + separator + "1"]
+    try:
+        return any(compiled.fullmatch(p, timeout=_PATTERN_TIMEOUT) for p in probes)
+    except TimeoutError:
+        return True
+
+
+Separator = Annotated[str, NoCoercion(), Field(max_length=8), AfterValidator(_separator)]
+SequenceWidth = Annotated[int, NoCoercion(), AfterValidator(Range(1, 6))]
+DuplicateDistance = Annotated[int, NoCoercion(), AfterValidator(Range(0, 32))]
+PhotoExtension = Annotated[str, NoCoercion(), AfterValidator(_extension)]
+ItemPattern = Annotated[
+    str, NoCoercion(), Field(min_length=1, max_length=500), AfterValidator(_item_pattern)
+]
+RoleTemplate = Annotated[str, NoCoercion(), Field(max_length=200), AfterValidator(_role_template)]
+
+
+class NamingSpec(Strict):
+    """``[naming]``: how SKU photo files are named (a store convention).
+
+    No platform publishes a naming rule: every value here is listingkit's
+    default, and a store sets its own in its listingkit.toml.
+    """
+
+    separator: Separator = Field(
+        "_", description="文件名各部分之间的分隔符：listingkit 默认值（平台没有命名规则），店铺可改"
+    )
+    sequence_width: SequenceWidth = Field(
+        2,
+        description="序号补零到几位（2 即 01、02；更长的序号如 100 照写）："
+        "listingkit 默认值，店铺可改",
+    )
+    extension_case: Literal["lower", "upper", "keep"] = Field(
+        "lower",
+        description='扩展名大小写："lower" 小写、"upper" 大写、"keep" 不管：'
+        "listingkit 默认值，店铺可改",
+    )
+    extensions: list[PhotoExtension] = Field(
+        default_factory=lambda: list(DEFAULT_PHOTO_EXTENSIONS),
+        min_length=1,
+        description="按命名规则检查的文件扩展名（不分大小写）：listingkit 默认值，店铺可改",
+    )
+    item_pattern: ItemPattern = Field(
+        DEFAULT_ITEM_PATTERN,
+        description="货号允许的写法（正则，匹配整个货号，不能允许分隔符）："
+        "listingkit 默认值，店铺可改",
+    )
+    roles: Annotated[dict[str, RoleTemplate], BeforeValidator(_roles_over_defaults)] = Field(
+        default_factory=lambda: dict(DEFAULT_NAMING_ROLES),
+        description="每种图的文件名模板 {角色 = 模板}，占位符 {item} 货号、{colour} 颜色、"
+        '{seq} 序号、{sep} 分隔符；店铺按角色覆盖，写 "" 不用该角色：listingkit 默认值',
+    )
+    template: str | None = Field(
+        None, description="旧写法，等同 roles.main（新文件请写 [naming.roles]）"
+    )
+    colour_template: str | None = Field(
+        None, description="旧写法，等同 roles.sku（新文件请写 [naming.roles]）"
+    )
+    products: str | None = Field(
+        None,
+        description="本店的商品表（.xlsx/.xls/.csv，有货号列，可有颜色列），路径相对于写它的"
+        "规则文件；listingkit check 用它检查 SKU002、SKU003，不写时这两项不运行",
+    )
+    duplicate_distance: DuplicateDistance = Field(
+        8,
+        description="两张图的感知哈希（64 位）相差不超过几位算同一张图（SKU030）：listingkit"
+        " 默认值，在 benchmarks/photo_duplicates.py 的副本与重拍图上选定，店铺可改",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_keys(cls, data: Any) -> Any:
+        """``template``/``colour_template`` (older store files) name roles main and sku."""
+        if not isinstance(data, dict) or not isinstance(data.get("roles", {}), dict):
+            return data  # pydantic reports the wrong type under its key
+        given = data.get("roles")
+        roles = dict(given) if isinstance(given, dict) else {}
+        for key, role in (("template", "main"), ("colour_template", "sku")):
+            value = data.get(key)
+            if not isinstance(value, str):
+                continue  # absent, or a wrong type pydantic reports under the key itself
+            try:
+                check_name_template(value)
+            except ValueError as exc:
+                raise ValueError(f"{key} 模板 {shown_value(value)} 无效：{exc}") from None
+            if role in roles and roles[role] != value:
+                raise ValueError(f"{key} 和 roles.{role} 都写了且不一样；只写 roles.{role}")
+            roles[role] = value
+        if roles or isinstance(given, dict):
+            data = {**data, "roles": roles}
+        return data
+
+    @model_validator(mode="after")
+    def _readable(self) -> NamingSpec:
+        first: dict[str, str] = {}
+        for role, template in self.roles.items():
+            other = first.setdefault(template, role)
+            if other != role:
+                raise ValueError(
+                    f"roles.{other} 和 roles.{role} 的模板相同（{template}），"
+                    "文件名分不出是哪一种图；请给其中一个加上区分的字"
+                )
+        if item_pattern_allows(self.item_pattern, self.separator):
+            raise ValueError(
+                f"item_pattern 允许货号里有分隔符 separator = {self.separator!r}，"
+                "文件名就分不出货号；请改 item_pattern（如 [A-Za-z0-9]+）或换一个分隔符"
+            )
+        return self
 
 
 class ScheduleSpec(Sourced):
