@@ -23,6 +23,8 @@ def test_the_readme_demo_reports_the_planted_problems(cli, monkeypatch):
         for f in json.loads(run.out)["findings"]
     )
     assert found == [
+        ("SKU", "SKU003"),  # 商品表.csv lists A001 in 黑色 too: no photo of it
+        ("SKU/IMG_4711.JPG", "SKU001"),  # straight off the camera, not 货号_颜色_序号
         ("主图/03.jpg", "IMG006"),  # 600×600: under 800 recommended
         ("主图/03.jpg", "IMG006"),  # and under the 700 zoom threshold
         ("主图/04.jpg", "IMG010"),  # CMYK
@@ -35,5 +37,8 @@ def test_the_readme_demo_reports_the_planted_problems(cli, monkeypatch):
     # no platform gives a number for pure white: listingkit's default, so only a warning
     assert white[0]["source"].startswith("listingkit 默认阈值"), white
     assert white[0]["severity"] == "warning", white
+    sku = {f["code"]: f for f in json.loads(run.out)["findings"] if f["code"].startswith("SKU")}
+    assert "黑色" in sku["SKU003"]["message"] and "第 3 行" in sku["SKU003"]["message"]
+    assert sku["SKU001"]["severity"] == "error"
     without = cli(*[part for part in command[1:] if part != "--exit-zero"])
     assert without.status == 1

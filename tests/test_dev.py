@@ -146,7 +146,7 @@ REFUSED = [
     (["TITLE099", "banned-word"], "名称 banned-word 已被 TITLE010 使用"),
     (["TITLE099", "My_Word"], "名称 “My_Word” 格式不对"),
     (["TITLE099", "word"], "名称 “word” 格式不对"),
-    (["SKU001", "sku-name"], "SKU 族还没有检查模块"),
+    (["SLOT001", "slot-name"], "SLOT 族还没有检查模块"),
     (["TITLE099", "my-word", "--subject", "image"], "TITLE 族的检查不读 “image”"),
 ]
 

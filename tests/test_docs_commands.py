@@ -54,6 +54,9 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(titles / "标题.txt", folder / "标题.txt")
     shutil.copytree(ROOT / "fixtures" / "store" / "连衣裙-A001", folder / "商品A")
     shutil.copy(ROOT / "fixtures" / "store" / "listingkit.toml", folder / "listingkit.toml")
+    # the sheet the store file names in [naming] products, and as the README's names line gives it
+    shutil.copy(ROOT / "fixtures" / "store" / "商品表.csv", folder / "商品表.csv")
+    _xlsx_from_csv(ROOT / "fixtures" / "store" / "商品表.csv", folder / "商品表.xlsx")
     return folder
 
 

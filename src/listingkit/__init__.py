@@ -48,6 +48,10 @@ if TYPE_CHECKING:
     from listingkit.image.probe import ImageFacts, ProbeError, probe_image
     from listingkit.image.run import check_images
     from listingkit.image.watermark import Watermark, WatermarkMatch
+    from listingkit.naming.api import check_names
+    from listingkit.naming.grammar import NameGrammar, NameParts
+    from listingkit.naming.journal import Journal
+    from listingkit.naming.plan import RenamePlan, plan_renames
     from listingkit.sheets import read_keywords, read_sheet
     from listingkit.text.width import measure
     from listingkit.title.compose import (
@@ -77,6 +81,12 @@ _LAZY = {
     "measure": "listingkit.text.width",
     "read_sheet": "listingkit.sheets",
     "read_keywords": "listingkit.sheets",
+    "check_names": "listingkit.naming.api",
+    "NameGrammar": "listingkit.naming.grammar",
+    "NameParts": "listingkit.naming.grammar",
+    "plan_renames": "listingkit.naming.plan",
+    "RenamePlan": "listingkit.naming.plan",
+    "Journal": "listingkit.naming.journal",
 }
 
 
@@ -97,10 +107,14 @@ __all__ = [
     "Hit",
     "ImageFacts",
     "InputError",
+    "Journal",
     "ListingkitError",
     "Location",
+    "NameGrammar",
+    "NameParts",
     "PlatformRules",
     "ProbeError",
+    "RenamePlan",
     "Report",
     "RuleFileError",
     "RuleProblem",
@@ -116,6 +130,7 @@ __all__ = [
     "__version__",
     "check_files",
     "check_images",
+    "check_names",
     "check_paths",
     "compose_titles",
     "find_store_file",
@@ -123,6 +138,7 @@ __all__ = [
     "lint_titles",
     "load_rules",
     "measure",
+    "plan_renames",
     "probe_image",
     "read_keywords",
     "read_sheet",

@@ -32,6 +32,7 @@ FAMILIES: dict[str, str] = {
     "TITLE": "listingkit.title.checks",
     "IMG": "listingkit.image.checks",
     "SHEET": "listingkit.sheets.checks",
+    "SKU": "listingkit.naming.checks",
 }
 
 #: Family prefix → the kinds of subject its checks read, so that a run over
@@ -41,6 +42,7 @@ FAMILY_SUBJECTS: dict[str, frozenset[str]] = {
     "TITLE": frozenset({"title", "sheet_row"}),
     "IMG": frozenset({"image", "image_set"}),
     "SHEET": frozenset({"sheet"}),
+    "SKU": frozenset({"sku_photo", "sku_folder"}),
 }
 
 #: Family prefix → the module of its adapter for the engine: a ``FAMILY``
@@ -52,6 +54,7 @@ ADAPTERS: dict[str, str] = {
     "FILE": "listingkit.files.family",
     "TITLE": "listingkit.title.family",
     "IMG": "listingkit.image.family",
+    "SKU": "listingkit.naming.family",
 }
 
 #: Family prefix → the kinds of subject its adapter builds and hands to checks
@@ -61,6 +64,8 @@ ADAPTER_KINDS: dict[str, frozenset[str]] = {
     # A title file that cannot be decoded is FILE001's ``file``.
     "TITLE": frozenset({"title", "file"}),
     "IMG": frozenset({"image", "image_set", "image_error"}),
+    # Photo names only: a photo that cannot be decoded is the image family's FILE003.
+    "SKU": frozenset({"sku_photo", "sku_folder"}),
 }
 
 #: Code → kebab-case name.
@@ -88,6 +93,13 @@ CODES: dict[str, str] = {
     "SHEET001": "duplicate-header",
     "SHEET002": "merged-cells",
     "SHEET003": "keyword-row-skipped",
+    "SKU001": "name-not-in-grammar",
+    "SKU002": "unknown-item",
+    "SKU003": "item-without-photo",
+    "SKU004": "sequence-gap-or-duplicate",
+    "SKU010": "name-breaks-elsewhere",
+    "SKU011": "names-clash",
+    "SKU030": "duplicate-photo",
     "TITLE001": "title-too-long",
     "TITLE002": "title-too-short",
     "TITLE003": "forbidden-character",

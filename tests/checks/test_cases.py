@@ -6,11 +6,13 @@ a ``title`` (checked with ``lint_title``) or a ``sheet`` (rows written to a CSV
 parameter sheet and composed; with ``merge`` an .xlsx with those ranges merged; with
 ``keywords`` a keyword sheet read beside it); ``platform``
 picks the shipped rules (default taobao), ``title_rules`` adds keys to the
-``[title]`` table and ``checks`` to ``[checks]`` of a store file over it.
+``[title]`` table, ``naming`` to ``[naming]`` (``products``: rows of a product sheet
+written beside the rules) and ``checks`` to ``[checks]`` of a store file over it.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -43,6 +45,13 @@ def store_file(folder: Path, data: dict[str, Any]) -> Path:
         lines += [f"{k} = {_toml_value(v)}" for k, v in data["watermark"].items()]
     for role, settings in data.get("image_rules", {}).items():
         lines += [f"[images.{role}]", *(f"{k} = {_toml_value(v)}" for k, v in settings.items())]
+    naming = dict(data.get("naming", {}))
+    if "products" in data:  # a product sheet (rows) beside the rules, named in [naming]
+        with (folder / "商品表.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(data["products"])
+        naming["products"] = "商品表.csv"
+    if naming:
+        lines += ["[naming]", *(f"{k} = {_toml_value(v)}" for k, v in naming.items())]
     lines += ["[checks]", *(f'{k} = "{v}"' for k, v in data.get("checks", {}).items())]
     path = folder / "listingkit.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

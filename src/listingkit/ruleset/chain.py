@@ -27,6 +27,7 @@ PATH_KEYS: tuple[KeyPath, ...] = (
     ("title", "word_lists"),
     ("title", "extend_word_lists"),
     ("images", "watermark", "template"),
+    ("naming", "products"),
 )
 
 

@@ -10,7 +10,13 @@ from types import MappingProxyType
 from listingkit.errors import SheetError
 from listingkit.sheets.model import Sheet, did_you_mean, name_list
 
-__all__ = ["KEYWORD_COLUMNS", "PARAMETER_COLUMNS", "find_columns", "normalise_header"]
+__all__ = [
+    "KEYWORD_COLUMNS",
+    "PARAMETER_COLUMNS",
+    "PRODUCT_COLUMNS",
+    "find_columns",
+    "normalise_header",
+]
 
 #: Parameter sheet (one product per row) → candidate titles. Earlier aliases win.
 PARAMETER_COLUMNS: Mapping[str, Sequence[str]] = MappingProxyType(
@@ -34,6 +40,14 @@ KEYWORD_COLUMNS: Mapping[str, Sequence[str]] = MappingProxyType(
         "click_rate": ("点击率",),
         "conversion": ("支付转化率", "转化率"),
         "competition": ("在线商品数", "商品数"),
+    }
+)
+
+#: Product sheet for photo names: 货号 and, optionally, the colour/SKU of each row.
+PRODUCT_COLUMNS: Mapping[str, Sequence[str]] = MappingProxyType(
+    {
+        "item": ("货号", "款号", "商品编码", "商家编码", "款式编号", "item", "item no"),
+        "colour": ("颜色", "颜色分类", "SKU", "规格", "销售属性", "colour", "color"),
     }
 )
 
