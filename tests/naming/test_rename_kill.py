@@ -180,4 +180,4 @@ def test_killed_at_random_moments(tmp_path: Path) -> None:
         else:
             assert after == before, attempt
         outcomes.add(started)
-    assert True in outcomes  # at least one run got as far as its journal
+    assert any(outcomes), "no killed run got as far as writing its journal"

@@ -18,13 +18,22 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from listingkit.findings import Hit, Severity
+from listingkit.naming.duplicates import (
+    SHOWN,
+    PhotoHash,
+    distance_of,
+    duplicate_groups,
+    group_names,
+    source_of,
+)
+from listingkit.naming.phash import PHOTO_HASH, hash_distance
 from listingkit.naming.portable import clashing_names, name_problems
+from listingkit.naming.products import PRODUCT_SHEET
 from listingkit.printable import printable
 from listingkit.registry import check
 from listingkit.ruleset import Rules
 
 if TYPE_CHECKING:
-    from listingkit.naming.duplicates import PhotoHash
     from listingkit.naming.grammar import NameGrammar, NameMismatch, NameParts
     from listingkit.naming.products import ProductSheet
 
@@ -170,7 +179,13 @@ _PART_NAMES = {
 }
 
 
-@check("SKU002", "unknown-item", subject="sku_photo", severity=Severity.ERROR)
+@check(
+    "SKU002",
+    "unknown-item",
+    subject="sku_photo",
+    severity=Severity.ERROR,
+    reads=(PRODUCT_SHEET,),
+)
 def unknown_item(subject: SkuPhoto, rules: Rules) -> Iterator[Hit]:
     """文件名里的货号（或货号下的颜色）不在商品表里。
 
@@ -216,7 +231,13 @@ def unknown_item(subject: SkuPhoto, rules: Rules) -> Iterator[Hit]:
         )
 
 
-@check("SKU003", "item-without-photo", subject="sku_folder", severity=Severity.WARNING)
+@check(
+    "SKU003",
+    "item-without-photo",
+    subject="sku_folder",
+    severity=Severity.WARNING,
+    reads=(PRODUCT_SHEET,),
+)
 def item_without_photo(subject: SkuFolder, rules: Rules) -> Iterator[Hit]:
     """商品表里的货号或颜色没有对应的图片。
 
@@ -407,5 +428,51 @@ def items_named_by(path_parts: Sequence[str], items: Iterable[str]) -> frozenset
     return frozenset(found)
 
 
-# The family module defines every SKU check: SKU030 lives beside the hash it reads.
-import listingkit.naming.duplicates  # noqa: E402,F401
+@check(
+    "SKU030",
+    "duplicate-photo",
+    subject="sku_folder",
+    keys=("naming.duplicate_distance",),
+    severity=Severity.WARNING,
+    reads=(PHOTO_HASH,),
+)
+def duplicate_photo(subject: SkuFolder, rules: Rules) -> Iterator[Hit]:
+    """同一张图片以不同的文件名出现了两次或更多次。
+
+    ## 检查什么
+    把同一个文件夹里的每张图缩小解码后算出感知哈希（64 位：画面结构 40 位，主体的亮度和颜色 24 位；
+    白底或纯色背景的图先裁到主体），两张图的哈希相差不超过 `naming.duplicate_distance` 位
+    （listingkit 默认 8，店铺可改）就算同一张图：改过尺寸、重新压缩过、裁掉了边上几个百分点、
+    PNG 和 JPEG 互转过的副本都算。同一件商品换了角度、位置、远近或光线重拍的照片不算，
+    同样构图只换了颜色（红色款、黑色款）的照片一般也不算；颜色非常接近的两款可能被当成同一张，
+    这时按提示核对即可。
+    每组相同的图报告一次，列出这组的每个文件。纯色图（全白、全灰）看不出内容，不参与比较；
+    打不开的图片由 FILE003 报告。
+
+    ## 为什么
+    同一张图存成两个名字（例如 `A1023_01.jpg` 和 `A1023_红色_01.jpg`），上架时会把错的图
+    当成另一个颜色或另一个位置的图传上去，买家看到的两张图一模一样；批量改名时也会被当成两张图排序号。
+
+    ## 示例
+    Okay: A1023_01.jpg 与 A1023_02.jpg（同一件商品，换了角度重拍）
+    SKU030: A1023_01.jpg 与 A1023_红色_01.jpg（同一张图缩小后另存为 JPEG）
+    """
+    photos = subject.hashes
+    distance = distance_of(rules)
+    for group in duplicate_groups(photos, distance):
+        keep = group[0].display
+        others = "、".join(p.display for p in group[1:SHOWN])
+        more = " 等" if len(group) > SHOWN else ""
+        yield Hit(
+            f"同一张图片存成了 {len(group)} 个文件：{group_names(group)}",
+            hint=(
+                f"保留一个（如 {keep}），删除其余的（{others}{more}）；"
+                "如果其中某个本该是另一张图（另一个颜色、另一个角度），换成那张图再改名"
+            ),
+            source=source_of(rules),
+            data={
+                "files": [p.display for p in group],
+                "distance": max(hash_distance(group[0].hash or 0, p.hash or 0) for p in group[1:]),
+                "limit": distance,
+            },
+        )

@@ -7,19 +7,20 @@ Which files it takes:
   :mod:`listingkit.image.roles`) whose extension is in ``[naming].extensions``.
   Main, white-background and detail images are placed by their folders and
   numbered by the image family (``主图/01.jpg``); they are not held to the
-  naming rule, so a shop folder laid out by role folders shows no SKU001 for
-  them. Photos outside any role folder are the image family's too.
+  naming rule, so a shop folder laid out by role folders shows no naming
+  finding for them. Photos outside any role folder are the image family's too.
 - under ``listingkit names`` (:func:`names_family`), every regular file under
   the paths whose extension is in ``[naming].extensions``, wherever it lies;
   links are not followed and pipes or devices are not opened.
 
 Each photo is one ``sku_photo`` subject read from its name alone: nothing is
-opened, except that when SKU030 runs each photo's job asks for its perceptual
-hash (:func:`listingkit.naming.phash.photo_hash`, in worker processes when the
-batch is large). After every photo, one ``sku_folder`` subject per folder
-(SKU003, SKU004, SKU011, SKU030). The product sheet (SKU002, SKU003) is the one
-given to ``names --sheet`` or :func:`listingkit.check_names`, else the one the
-rule file names in ``[naming] products``; without one those two do not run.
+opened, except that when a selected check reads ``PHOTO_HASH`` each photo's job
+asks for its perceptual hash (:func:`listingkit.naming.phash.photo_hash`, in
+worker processes when the batch is large). After every photo, one
+``sku_folder`` subject per folder, for the checks that compare photos. The
+product sheet, for the checks that read ``PRODUCT_SHEET``, is the one given to
+``names --sheet`` or :func:`listingkit.check_names`, else the one the rule file
+names in ``[naming] products``; without one those checks do not run.
 """
 
 from __future__ import annotations
@@ -36,21 +37,17 @@ from listingkit.family import Checked, Family, Found, Job, Load, RunOptions
 from listingkit.findings import Finding, Hit, Location
 from listingkit.image.roles import place_image
 from listingkit.naming.checks import SkuFolder, SkuPhoto, items_named_by
-from listingkit.naming.phash import photo_hash
-from listingkit.naming.products import ProductSheet, read_products
-from listingkit.registry import CheckSpec, Selection
+from listingkit.naming.phash import PHOTO_HASH, photo_hash
+from listingkit.naming.products import PRODUCT_SHEET, ProductSheet, read_products
+from listingkit.registry import Selection
 from listingkit.ruleset import Rules
 from listingkit.subjects import FileSubject
 
 if TYPE_CHECKING:
     from listingkit.naming.grammar import NameGrammar
 
-__all__ = ["FAMILY", "SHEET_CODES", "SkuPipeline", "names_family", "photo_extension"]
+__all__ = ["FAMILY", "SkuPipeline", "names_family", "photo_extension"]
 
-#: The checks that need a product sheet; without one they do not run.
-SHEET_CODES = frozenset({"SKU002", "SKU003"})
-#: The check that reads each photo's perceptual hash.
-HASH_CODE = "SKU030"
 # Hashing decodes every photo (a reduced JPEG decode, a few ms): worth a second
 # process from about as many photos as the image family's decoding reads.
 _PARALLEL_HASHES = 40
@@ -59,13 +56,13 @@ _PARALLEL_HASHES = 40
 def photo_extension(name: str) -> str:
     """The extension a name ends in, lower case, before any trailing dots or spaces.
 
-    ``A001_01.JPG `` is still a photo (SKU010 reports the space).
+    ``A001_01.JPG `` is still a photo (the portable-name check reports the space).
     """
     return os.path.splitext(name.rstrip(". "))[1].lower()
 
 
 class SkuPipeline:
-    """SKU0xx over one walk: photos by name, then each folder's photos together."""
+    """The SKU checks over one walk: photos by name, then each folder's photos together."""
 
     def __init__(
         self,
@@ -81,11 +78,14 @@ class SkuPipeline:
         self._every_file = every_file
         self._photo_checks = active_checks("sku_photo", rules, selection)
         self._folder_checks = active_checks("sku_folder", rules, selection)
-        chosen = {spec.code for spec in (*self._photo_checks, *self._folder_checks)}
-        self._hashing = HASH_CODE in chosen
+        chosen = (*self._photo_checks, *self._folder_checks)
+        # What the selected checks declare they read decides what is read for them.
+        reads = frozenset().union(*(spec.reads for spec in chosen))
+        self._hashing = PHOTO_HASH in reads
         # The sheet of the rule file's [naming] products is read once a photo is taken.
-        self._sheet: ProductSheet | None = sheet if chosen & SHEET_CODES else None
-        self._sheet_wanted = bool(chosen & SHEET_CODES) and sheet is None
+        needs_sheet = PRODUCT_SHEET in reads
+        self._sheet: ProductSheet | None = sheet if needs_sheet else None
+        self._sheet_wanted = needs_sheet and sheet is None
         self._wanted = bool(chosen)
         self._grammar: NameGrammar | None = None  # built for the first photo taken
         self._extensions = frozenset(e.lower() for e in rules.model.naming.extensions)
@@ -181,9 +181,13 @@ class SkuPipeline:
         return frozenset(named) | items_named_by(PurePosixPath(folder).parts, listed)
 
     def _sheet_problems(self) -> list[Finding]:
-        """Rows of the product sheet that were not used (an unsafe 货号): SKU002 at the row."""
+        """Rows of the product sheet that were not used (an unsafe 货号), at their rows.
+
+        They are reported by the photo check that reads the sheet: it is the
+        one that would have matched photos against those rows.
+        """
         sheet = self._sheet
-        spec = _spec(self._photo_checks, "SKU002")
+        spec = next((s for s in self._photo_checks if PRODUCT_SHEET in s.reads), None)
         if sheet is None or spec is None:
             return []
         return [
@@ -195,10 +199,6 @@ class SkuPipeline:
             )
             for problem in sheet.problems
         ]
-
-
-def _spec(specs: Sequence[CheckSpec], code: str) -> CheckSpec | None:
-    return next((spec for spec in specs if spec.code == code), None)
 
 
 def _hashes(members: Sequence[tuple[SkuPhoto, Any]]) -> tuple[Any, ...]:

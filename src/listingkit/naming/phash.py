@@ -40,7 +40,11 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["HASH_BITS", "hash_distance", "photo_hash"]
+__all__ = ["HASH_BITS", "PHOTO_HASH", "hash_distance", "photo_hash"]
+
+#: What a check declares in ``reads`` to be given each photo's hash: the family
+#: decodes photos only when a selected check reads it.
+PHOTO_HASH = "photo_hash"
 
 #: Bits in a hash (and the largest distance between two).
 HASH_BITS = 64

@@ -22,7 +22,11 @@ from listingkit.sheets.model import Sheet, SheetProblem, name_list, where
 from listingkit.sheets.reader import read_sheet
 from listingkit.sheets.text import split_list
 
-__all__ = ["PRODUCT_LABELS", "ProductRow", "ProductSheet", "read_products"]
+__all__ = ["PRODUCT_LABELS", "PRODUCT_SHEET", "ProductRow", "ProductSheet", "read_products"]
+
+#: What a check declares in ``reads`` when it needs the product sheet: without a
+#: sheet such checks do not run.
+PRODUCT_SHEET = "product_sheet"
 
 #: Field → the words messages use for it.
 PRODUCT_LABELS: Mapping[str, str] = {"item": "货号", "colour": "颜色"}

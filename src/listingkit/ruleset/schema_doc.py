@@ -74,7 +74,10 @@ _INTRO = f"""# 规则文件
   单张图片像素数上限 1 到 10 亿，比例 0 到 1。每个字段的范围见下面各表的“取值范围”一栏。
 - `min_units` 不能大于 `max_units`，`min_count` 不能大于 `max_count`，宽、高和 `min_fill`/`max_fill`
   同理；`unit_weights` 的两项不能都为 0；宽高比两边各不超过 4 位数。
-- `[naming.roles]` 的模板只能用 `{{item}}`、`{{colour}}`、`{{seq}}`（可写 `{{seq:02d}}`）和 `{{sep}}`，必须有 `{{item}}` 和 `{{seq}}`，不能含 `/` 或 `\\`，两个角色的模板不能相同；`separator` 不能含数字、不能是 Windows 文件名不能用的字符，`item_pattern` 必须是不会长时间回溯的正则、且不能允许分隔符；`sequence_width` 是 1 到 6。
+- `[naming.roles]` 的模板只能用 `{{item}}`、`{{colour}}`、`{{seq}}`（可写 `{{seq:02d}}`）
+  和 `{{sep}}`，必须有 `{{item}}` 和 `{{seq}}`，不能含 `/` 或 `\\`，两个角色的模板不能相同；
+  `separator` 不能含数字、不能是 Windows 文件名不能用的字符，`item_pattern` 必须是不会长时间
+  回溯的正则、且不能允许分隔符；`sequence_width` 是 1 到 6。
 - 词语列表（`allow_words`、`own_brands`、`foreign_brands`、`[images.layout]`）里不能有空字符串。
 
 规则文件和词表最大 {MAX_RULE_FILE_BYTES // (1024 * 1024)} MB，表和列表最多嵌套 {MAX_NESTING} 层
