@@ -17,6 +17,7 @@ from listingkit.codes import CODES
 from listingkit.errors import OutputError, UsageError
 from listingkit.findings import Report, Severity
 from listingkit.output import FORMATS, auto_format, render, use_color
+from listingkit.printable import printable
 from listingkit.registry import CheckSpec, Selection, describe
 from listingkit.safeio import atomic_output, check_target
 from listingkit.safeio.write import write_reason
@@ -168,6 +169,40 @@ def batch_options(args: argparse.Namespace) -> Iterator[dict[str, Any]]:
     noun = _BATCH_NOUNS.get(getattr(args, "command", ""), "文件")
     with progress_bar(args, noun) as progress:
         yield {"timeout": args.timeout or None, "progress": progress}
+
+
+def parse_column_map(
+    value: str | None,
+    labels: Mapping[str, str],
+    *,
+    option: str = "--columns",
+    aliases: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """``货号=款号,颜色=颜色分类`` → ``{"item": "款号", "colour": "颜色分类"}``.
+
+    ``labels`` is field → the Chinese name operators write; a field's own name
+    and ``aliases`` (another name → field) are read too. One spelling for every
+    command that maps a sheet's columns (titles, names, rename).
+    """
+    by_name = {label: field for field, label in labels.items()}
+    by_name.update({field: field for field in labels})
+    by_name.update(aliases or {})
+    folded = {name.casefold(): field for name, field in by_name.items()}
+    mapping: dict[str, str] = {}
+    for part in (value or "").replace("，", ",").split(","):
+        if not part.strip():
+            continue
+        key, sep, header = part.partition("=")
+        field = folded.get(key.strip().casefold())
+        if not sep or field is None or not header.strip():
+            known = "、".join(labels.values())
+            example = next(iter(labels.values()))
+            raise UsageError(
+                f"{option} 的 “{printable(part)}” 看不懂：应写成 {example}=列名，"
+                f"可用的名称：{known}"
+            )
+        mapping[field] = header.strip()
+    return mapping
 
 
 def selection_of(args: argparse.Namespace) -> Selection:

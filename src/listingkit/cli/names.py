@@ -12,15 +12,13 @@ from listingkit.cli.common import (
     batch_options,
     check_output,
     emit_report,
+    parse_column_map,
     selection_of,
 )
 from listingkit.errors import UsageError
 from listingkit.ruleset import resolve_rules
 
 __all__ = ["add_parser", "parse_product_columns"]
-
-# --columns names: the Chinese label or the field itself.
-_LABELS = {"货号": "item", "item": "item", "颜色": "colour", "colour": "colour", "color": "colour"}
 
 
 def add_parser(commands: Any) -> None:
@@ -58,19 +56,7 @@ def add_parser(commands: Any) -> None:
 
 def parse_product_columns(value: str | None) -> dict[str, str]:
     """``货号=款号,颜色=颜色分类`` → ``{"item": "款号", "colour": "颜色分类"}``."""
-    mapping: dict[str, str] = {}
-    for part in (value or "").replace("，", ",").split(","):
-        if not part.strip():
-            continue
-        key, sep, header = part.partition("=")
-        field = _LABELS.get(key.strip().casefold())
-        if not sep or field is None or not header.strip():
-            raise UsageError(
-                f"--columns 的 “{part}” 看不懂：应写成 货号=列名 或 颜色=列名，"
-                "可用的名称：货号（item）、颜色（colour）"
-            )
-        mapping[field] = header.strip()
-    return mapping
+    return parse_column_map(value, {"item": "货号", "colour": "颜色"}, aliases={"color": "colour"})
 
 
 def _names(args: argparse.Namespace) -> int:

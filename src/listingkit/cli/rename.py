@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from listingkit.cli.common import check_output, output_stream
+from listingkit.cli.common import check_output, output_stream, parse_column_map
 from listingkit.errors import InputError, UsageError
 from listingkit.output import FORMATS, auto_format, render
-from listingkit.printable import printable, show_path
+from listingkit.printable import show_path
 from listingkit.status import EXIT_FINDINGS, EXIT_OK
 
 __all__ = ["add_parser"]
@@ -96,34 +96,11 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-# --columns names, as in names and titles: the Chinese label, or the field itself.
-_LABELS = {
-    "原文件名": "file",
-    "文件名": "file",
-    "file": "file",
-    "货号": "item",
-    "item": "item",
-    "颜色": "colour",
-    "colour": "colour",
-    "color": "colour",
-}
-
-
 def _columns(text: str | None) -> dict[str, str] | None:
     """``原文件名=图片,货号=款号`` → ``{"file": "图片", "item": "款号"}``."""
-    mapping: dict[str, str] = {}
-    for part in (text or "").replace("，", ",").split(","):
-        if not part.strip():
-            continue
-        key, sep, header = part.partition("=")
-        field = _LABELS.get(key.strip().casefold())
-        if not sep or field is None or not header.strip():
-            raise UsageError(
-                f"--columns 的 “{printable(part)}” 看不懂：应写成 原文件名=列名、货号=列名"
-                " 或 颜色=列名"
-            )
-        mapping[field] = header.strip()
-    return mapping or None
+    labels = {"file": "原文件名", "item": "货号", "colour": "颜色"}
+    aliases = {"文件名": "file", "color": "colour"}
+    return parse_column_map(text, labels, aliases=aliases) or None
 
 
 def _rename(args: argparse.Namespace) -> int:

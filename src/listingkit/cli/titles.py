@@ -11,6 +11,7 @@ from listingkit.cli.common import (
     add_common_options,
     check_output,
     emit_report,
+    parse_column_map,
     progress_bar,
     selection_of,
 )
@@ -72,21 +73,9 @@ def parse_columns(
     from listingkit.title.sheet import COLUMN_LABELS
 
     names = labels or COLUMN_LABELS
-    by_label = {label: name for name, label in names.items()}
-    mapping: dict[str, str] = {}
-    for part in (value or "").replace("，", ",").split(","):
-        if not part.strip():
-            continue
-        key, sep, header = part.partition("=")
-        field = by_label.get(key.strip(), key.strip())
-        if not sep or field not in names or not header.strip():
-            known = "、".join(names.values())
-            example = names.get("product", next(iter(names.values())))
-            raise UsageError(
-                f"{option} 的 “{part}” 看不懂：应写成 {example}=列名，可用的名称：{known}"
-            )
-        mapping[field] = header.strip()
-    return mapping
+    if "product" in names:  # the example operators see first
+        names = {"product": names["product"], **names}
+    return parse_column_map(value, names, option=option)
 
 
 def _titles(args: argparse.Namespace) -> int:
