@@ -146,7 +146,6 @@ REFUSED = [
     (["TITLE099", "banned-word"], "名称 banned-word 已被 TITLE010 使用"),
     (["TITLE099", "My_Word"], "名称 “My_Word” 格式不对"),
     (["TITLE099", "word"], "名称 “word” 格式不对"),
-    (["SLOT001", "slot-name"], "SLOT 族还没有检查模块"),
     (["TITLE099", "my-word", "--subject", "image"], "TITLE 族的检查不读 “image”"),
 ]
 
@@ -167,6 +166,21 @@ def test_new_check_refuses_a_bad_or_taken_code_or_name(
     assert message in run.stderr and "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
     assert _digest(untouched) == before  # nothing written
+
+
+def test_new_check_refuses_a_prefix_without_a_family_module(tmp_path: Path) -> None:
+    """Every prefix CODE_PATTERN allows has a module, so the copy unregisters one first."""
+    root = _tree(tmp_path, "src", "tests/cases")
+    codes = root / "src/listingkit/codes.py"
+    line = '    "SLOT": "listingkit.slots.checks",\n'
+    text = codes.read_text(encoding="utf-8")
+    assert text.count(line) == 1
+    codes.write_text(text.replace(line, ""), encoding="utf-8")
+    before = _digest(root)
+    run = _dev(root, "new-check", "SLOT099", "slot-name")
+    assert run.returncode == 2, run.stdout
+    assert "SLOT 族还没有检查模块" in run.stderr and "Traceback" not in run.stderr
+    assert _digest(root) == before
 
 
 def test_new_check_refuses_the_same_code_twice(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ FAMILIES: dict[str, str] = {
     "IMG": "listingkit.image.checks",
     "SHEET": "listingkit.sheets.checks",
     "SKU": "listingkit.naming.checks",
+    "SLOT": "listingkit.slots.checks",
 }
 
 #: Family prefix → the kinds of subject its checks read, so that a run over
@@ -43,6 +44,7 @@ FAMILY_SUBJECTS: dict[str, frozenset[str]] = {
     "IMG": frozenset({"image", "image_set"}),
     "SHEET": frozenset({"sheet"}),
     "SKU": frozenset({"sku_photo", "sku_folder"}),
+    "SLOT": frozenset({"slot_sheet", "slot_plan"}),
 }
 
 #: Family prefix → the module of its adapter for the engine: a ``FAMILY``
@@ -100,6 +102,10 @@ CODES: dict[str, str] = {
     "SKU010": "name-breaks-elsewhere",
     "SKU011": "names-clash",
     "SKU030": "duplicate-photo",
+    "SLOT001": "slot-sheet-row-skipped",
+    "SLOT010": "more-products-than-slots",
+    "SLOT011": "fixed-time-in-dead-hour",
+    "SLOT012": "fixed-times-clash",
     "TITLE001": "title-too-long",
     "TITLE002": "title-too-short",
     "TITLE003": "forbidden-character",

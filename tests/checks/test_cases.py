@@ -2,9 +2,11 @@
 
 A case gives ``files`` (made in a temporary folder and checked with
 ``check_files``), ``images`` (real image files, checked with ``check_images``),
-a ``title`` (checked with ``lint_title``) or a ``sheet`` (rows written to a CSV
+a ``title`` (checked with ``lint_title``), a ``sheet`` (rows written to a CSV
 parameter sheet and composed; with ``merge`` an .xlsx with those ranges merged; with
-``keywords`` a keyword sheet read beside it); ``platform``
+``keywords`` a keyword sheet read beside it), ``competitors`` (a competitor sheet read
+for slots) or ``slot_products`` (a product sheet, with ``slot_filler`` plain rows
+appended, planned with ``per_slot``); ``platform``
 picks the shipped rules (default taobao), ``title_rules`` adds keys to the
 ``[title]`` table, ``naming`` to ``[naming]`` (``products``: rows of a product sheet
 written beside the rules) and ``checks`` to ``[checks]`` of a store file over it.
@@ -182,6 +184,35 @@ def _codes(case: Case, tmp_path: Path) -> list[tuple[str, str]]:
             with words.open("w", encoding="utf-8", newline="") as handle:
                 csv.writer(handle).writerows(case.data["keywords"])
             findings += sheet_findings(read_keywords(words), rules)
+    elif "competitors" in case.data or "slot_products" in case.data:
+        import csv
+        from datetime import date
+
+        from listingkit.slots.checks import slot_findings
+        from listingkit.slots.plan import plan_slots
+        from listingkit.slots.profile import read_competitors, read_slot_products
+
+        def written(name: str, rows: list[list[Any]]) -> Path:
+            with (tmp_path / name).open("w", encoding="utf-8", newline="") as handle:
+                csv.writer(handle).writerows(rows)
+            return tmp_path / name
+
+        findings = []
+        if "competitors" in case.data:
+            _, skipped = read_competitors(written("竞品.csv", case.data["competitors"]))
+            findings += slot_findings(skipped, rules)
+        if "slot_products" in case.data:  # planned for the week of Monday 2026-11-02
+            filler = [
+                [f"F{i:03d}"] + [""] * (len(case.data["slot_products"][0]) - 1)
+                for i in range(case.data.get("slot_filler", 0))
+            ]
+            sheet = written("商品.csv", [*case.data["slot_products"], *filler])
+            products, skipped = read_slot_products(sheet)
+            findings += slot_findings(skipped, rules)
+            plan = plan_slots(
+                products, rules, start=date(2026, 11, 2), per_slot=case.data.get("per_slot", 1)
+            )
+            findings += slot_findings(plan, rules, display=str(sheet))
     elif "title" in case.data:
         findings = lint_title(case.data["title"], rules, products=case.data.get("products", ()))
     else:

@@ -104,6 +104,7 @@ UNITS = (
     ("_slot", "slot"),
     ("_fill", "share of the frame"),
     ("peaks", "hh:mm window"),
+    ("profile", "hour window level"),
     ("_days", "day"),
 )
 
@@ -245,6 +246,47 @@ def states_weights(value: dict[str, int], quote: str) -> bool:
     return ascii_weight == 1 and re.search(rf"(?<![\d.])1\s*{han}", quote) is not None
 
 
+#: The note's English words for the level words of ``[schedule].profile``.
+_PROFILE_WORDS = {
+    "低谷": r"trough (\d{2})–(\d{2})",
+    "上升": r"rise from ~(\d{2})()",
+    "小高峰": r"small peak (\d{2})–(\d{2})",
+    "平稳偏高": r"high midday()()",
+    "高峰": r"(\d{2})–(\d{2}) is the peak",
+}
+
+
+def states_profile(value: list[dict[str, str]], quote: str) -> bool:
+    """Each level the note names sits where the note puts it; 未说明 hours are not claimed.
+
+    ``trough 00–06`` → 低谷 exactly 00–06; ``rise from ~08`` → 上升 starts at 08;
+    ``small peak 10–12`` → 小高峰 exactly 10–12; ``19–23 is the peak`` → 高峰 and 最高
+    only inside 19–23; ``high midday`` → 平稳偏高 covers 12. Any other word fails.
+    """
+    hours = {}
+    for window in value:
+        start, stop = (int(part[:2]) for part in window["hours"].split("-"))
+        hours.setdefault(window["level"], []).append((start, stop))
+    for word, spans in hours.items():
+        if word == "未说明":
+            continue
+        pattern = _PROFILE_WORDS.get("高峰" if word == "最高" else word)
+        match = re.search(pattern, quote) if pattern else None
+        if match is None:
+            return False
+        low = int(match[1]) if match[1] else None
+        high = int(match[2]) if match[2] else None
+        if word in {"低谷", "小高峰"} and spans != [(low, high)]:
+            return False
+        if word == "上升" and spans[0][0] != low:
+            return False
+        if word in {"高峰", "最高"} and not all(low <= a < b <= high for a, b in spans):
+            return False
+        if word == "平稳偏高" and not any(a <= 12 < b for a, b in spans):
+            return False
+    return True
+
+
 def states_value(key: str, value: Any, quote: str) -> bool:
     """Whether ``quote`` states ``value`` for the fact ``key``.
 
@@ -254,6 +296,8 @@ def states_value(key: str, value: Any, quote: str) -> bool:
     field = key.rsplit(".", 1)[-1]
     if isinstance(value, BaseModel):
         value = value.model_dump()
+    if field == "profile":
+        return states_profile(value, quote)
     if field == "max_bytes":
         return value in byte_sizes(quote)
     if field == "formats":

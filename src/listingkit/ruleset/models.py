@@ -707,6 +707,61 @@ class ScheduleSpec(Sourced):
         60, description="在高峰前多少分钟上架：listingkit 默认值，无公开来源，店铺可改"
     )
     cycle_days: Days | None = fact("上下架周期（天）")
+    profile: list[dict[str, str]] | None = fact(
+        "一天各时段的流量等级，按时间顺序、不重叠、整点、覆盖 00:00-24:00，"
+        '如 [{ hours = "00:00-06:00", level = "低谷" }, …]；等级词取自出处的说法，须在 levels 里'
+    )
+    levels: dict[Word, Annotated[int, NoCoercion(), AfterValidator(Range(0, 100))]] = Field(
+        default_factory=lambda: {
+            "低谷": 1,
+            "未说明": 2,
+            "上升": 2,
+            "小高峰": 3,
+            "平稳偏高": 3,
+            "高峰": 4,
+            "最高": 5,
+        },
+        description="profile 各等级词的序数分（越大流量越高）：listingkit 的约定，"
+        "不是测量值，只表示先后次序；出处没有排出先后的等级同分，"
+        "“未说明”是出处没有提到的时段；店铺可改",
+    )
+
+    @model_validator(mode="after")
+    def _profile_covers_the_day(self) -> ScheduleSpec:
+        if self.profile is None:
+            return self
+        end = 0
+        for index, window in enumerate(self.profile, start=1):
+            if set(window) != {"hours", "level"}:
+                raise ValueError(
+                    f"profile 第 {index} 项应当只有 hours 和 level 两个键，"
+                    f'如 {{ hours = "00:00-06:00", level = "低谷" }}'
+                )
+            hours = _PROFILE_HOURS.match(window["hours"])
+            if hours is None:
+                raise ValueError(
+                    f"profile 第 {index} 项的 hours “{window['hours']}”不是整点时段，"
+                    '请写成 "08:00-10:00" 这样（结束可以是 24:00）'
+                )
+            start, stop = int(hours[1]), int(hours[2])
+            if start != end or stop <= start or stop > 24:
+                raise ValueError(
+                    f"profile 第 {index} 项 {window['hours']} 应当从 {end:02d}:00 开始、"
+                    "结束晚于开始：各时段按时间顺序首尾相接，不重叠、不留空"
+                )
+            if window["level"] not in self.levels:
+                raise ValueError(
+                    f"profile 第 {index} 项的等级“{window['level']}”不在 levels 里"
+                    f"（有：{'、'.join(self.levels)}）；请改用其中之一，或在 levels 里加上它的分数"
+                )
+            end = stop
+        if end != 24:
+            raise ValueError(f"profile 只写到 {end:02d}:00，请补到 24:00，一天的每个小时都要有等级")
+        return self
+
+
+#: An on-the-hour window of ``[schedule].profile``: "08:00-10:00", ending at 24:00 at most.
+_PROFILE_HOURS = re.compile(r"^([01]\d|2[0-3]):00-([01]\d|2[0-4]):00$")
 
 
 class PlatformRules(Strict):
