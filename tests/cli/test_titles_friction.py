@@ -135,16 +135,17 @@ def test_lint_titles_draws_a_bar_on_a_terminal_and_clears_it(folder: Path) -> No
 
 
 def test_titles_draws_a_bar_by_rows_on_a_terminal_and_clears_it(folder: Path) -> None:
-    # Enough rows for the parallel path: the bar moves as each chunk comes back.
-    rows = [[f"A{i}", "女装", "连衣裙", f"碎花 雪纺 收腰 {i}号"] for i in range(1200)]
+    # Enough rows for the parallel path (the bar moves as each chunk comes back)
+    # and for composing to outlast the bar's one-second delay on a fast machine.
+    rows = [[f"A{i}", "女装", "连衣裙", f"碎花 雪纺 收腰 {i}号"] for i in range(5000)]
     _params(folder / "params.xlsx", rows)
     run, shown = _on_a_terminal(
         folder, "titles", "params.xlsx", "--platform", "taobao", "-n", "1", "--format", "json"
     )
     assert run.returncode == 0, shown[-500:]
-    assert len(json.loads(run.stdout)["rows"]) == 1200
-    assert "\r组标题 " in shown and "/1200 行 " in shown, shown[-300:]
-    assert "1200/1200 行" in shown and shown.endswith("\r\x1b[K")
+    assert len(json.loads(run.stdout)["rows"]) == 5000
+    assert "\r组标题 " in shown and "/5000 行 " in shown, shown[-300:]
+    assert "5000/5000 行" in shown and shown.endswith("\r\x1b[K")
 
 
 # -- 2. a refusal to overwrite names the file and --force --------------------------------
