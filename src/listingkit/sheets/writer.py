@@ -14,7 +14,7 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -30,7 +30,15 @@ if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-__all__ = ["CREATOR", "is_our_workbook", "open_regular", "write_xlsx"]
+__all__ = [
+    "CREATOR",
+    "formula_safe",
+    "is_our_workbook",
+    "open_regular",
+    "safe_cell",
+    "write_xlsx",
+    "write_xlsx_book",
+]
 
 # Column widths come from the header and this many first rows, so the rest can
 # stream straight to disk.
@@ -87,6 +95,60 @@ def write_xlsx(
         target, binary=True, inputs=inputs, force=overwrite, ours=is_our_workbook
     ) as handle:
         _save(handle, headers, itertools.chain(sample, rows), sample, sheet_name)
+
+
+def write_xlsx_book(
+    path: str | os.PathLike[str],
+    fill: Callable[[Workbook], None],
+    *,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+    overwrite: bool = False,
+) -> None:
+    """Write a workbook of several sheets that ``fill`` adds, with :func:`write_xlsx`'s guarantees.
+
+    ``fill`` gets a write-only workbook and creates its sheets; it builds every
+    cell with :func:`safe_cell` (formula-looking text stays text, control
+    characters go). The target is refused and replaced as by :func:`write_xlsx`.
+    """
+    from openpyxl import Workbook
+
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise SheetError(f"输出文件必须以 .xlsx 结尾：{show_path(target)}；请改用 .xlsx 文件名")
+    check_target(target, inputs=inputs, force=overwrite, ours=is_our_workbook)
+    with atomic_output(
+        target, binary=True, inputs=inputs, force=overwrite, ours=is_our_workbook
+    ) as handle:
+        book = Workbook(write_only=True)
+        book.properties.creator = CREATOR  # how a later run knows it may replace this file
+        try:
+            fill(book)
+            for name in book.sheetnames:
+                _check_sheet_name(target, name)
+            _save_book(book, handle)
+        except BaseException:
+            for sheet in book.worksheets:
+                _discard_spool(sheet)
+            raise
+
+
+def safe_cell(sheet: WriteOnlyWorksheet, value: object) -> Cell:
+    """A cell of ``sheet`` holding ``value`` as :func:`write_xlsx` stores it, ready for styles."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import Cell
+
+    stored = _value(sheet, value)
+    if isinstance(stored, Cell):
+        return stored
+    return WriteOnlyCell(sheet, stored)  # type: ignore[arg-type]  # _value's cell values
+
+
+def formula_safe(text: str) -> str:
+    """``text`` for a .csv: control characters removed, and a leading apostrophe
+    when Excel would read it as a formula or an error value (as :func:`write_xlsx`
+    marks such a cell as text)."""
+    cleaned = _clean(text)
+    return "'" + cleaned if _looks_risky(cleaned) else cleaned
 
 
 def is_our_workbook(path: str | os.PathLike[str]) -> bool:
