@@ -57,6 +57,9 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # the sheet the store file names in [naming] products, and as the README's names line gives it
     shutil.copy(ROOT / "fixtures" / "store" / "商品表.csv", folder / "商品表.csv")
     _xlsx_from_csv(ROOT / "fixtures" / "store" / "商品表.csv", folder / "商品表.xlsx")
+    # the README's slots line: the shipped products and competitor times
+    for name in ("商品.csv", "竞品上架时间.csv"):
+        shutil.copy(ROOT / "fixtures" / "slots" / name, folder / name)
     return folder
 
 

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from listingkit.naming.journal import Journal
     from listingkit.naming.plan import RenamePlan, plan_renames
     from listingkit.sheets import read_keywords, read_sheet
+    from listingkit.slots.plan import SlotPlan, near_delist, plan_slots
     from listingkit.text.width import measure
     from listingkit.title.compose import (
         TitleCandidate,
@@ -87,6 +88,9 @@ _LAZY = {
     "plan_renames": "listingkit.naming.plan",
     "RenamePlan": "listingkit.naming.plan",
     "Journal": "listingkit.naming.journal",
+    "plan_slots": "listingkit.slots.plan",
+    "near_delist": "listingkit.slots.plan",
+    "SlotPlan": "listingkit.slots.plan",
 }
 
 
@@ -120,6 +124,7 @@ __all__ = [
     "RuleProblem",
     "Rules",
     "Severity",
+    "SlotPlan",
     "TitleCandidate",
     "TitleComposer",
     "TitleInput",
@@ -138,7 +143,9 @@ __all__ = [
     "lint_titles",
     "load_rules",
     "measure",
+    "near_delist",
     "plan_renames",
+    "plan_slots",
     "probe_image",
     "read_keywords",
     "read_sheet",

@@ -21,7 +21,17 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from listingkit import __version__
-from listingkit.cli import check, explain, images, lint_titles, names, rename, rules, titles
+from listingkit.cli import (
+    check,
+    explain,
+    images,
+    lint_titles,
+    names,
+    rename,
+    rules,
+    slots,
+    titles,
+)
 from listingkit.errors import ListingkitError, RuleFileError
 from listingkit.printable import printable, show_path
 from listingkit.status import (
@@ -146,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (check, images, names, rename, titles, lint_titles, rules, explain):
+    for module in (check, images, names, rename, titles, slots, lint_titles, rules, explain):
         module.add_parser(commands)
     return parser
 
