@@ -29,37 +29,21 @@ from listingkit.slots.profile import (
     read_competitors,
     read_slot_products,
 )
+from tests.slots.sheets import xlsx
 
 MONDAY = date(2026, 11, 2)
 TAOBAO = load_rules("taobao")
-
-
-def sheet_file(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    for line in sheet.iter_rows():
-        for cell in line:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # a 货号 that looks like a formula, typed as text
-    book.save(path)
-    return path
 
 
 @pytest.fixture
 def plan(tmp_path: Path) -> SlotPlan:
     rows: list[list[object]] = [["=1+1", "是"], ["A002", "否"], ["B003", "否"]]
     rows += [[f"C{i:03d}", "否"] for i in range(9)]
-    products, problems = read_slot_products(
-        sheet_file(tmp_path / "商品.xlsx", ["货号", "主推"], rows)
-    )
+    products, problems = read_slot_products(xlsx(tmp_path / "商品.xlsx", [["货号", "主推"], *rows]))
     assert problems == []
     competitors = [["2026-11-02 20:10"], ["2026-11-03 20:30"], ["2026-11-04 19:05"]]
     crowding, problems = read_competitors(
-        sheet_file(tmp_path / "竞品.xlsx", ["上架时间"], competitors)
+        xlsx(tmp_path / "竞品.xlsx", [["上架时间"], *competitors])
     )
     assert problems == []
     return plan_slots(products, TAOBAO, start=MONDAY, crowding=crowding)

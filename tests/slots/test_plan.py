@@ -15,7 +15,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import openpyxl
 import pytest
 
 from listingkit import load_rules
@@ -32,24 +31,14 @@ from listingkit.slots.profile import (
     read_slot_products,
     read_traffic,
 )
+from tests.slots.sheets import xlsx
 
 MONDAY = date(2026, 11, 2)
 TAOBAO = load_rules("taobao")
 
 
-def write_xlsx(path: Path, header: list[str], rows: list[list[object]]) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
 def products_sheet(tmp_path: Path, rows: list[list[object]], name: str = "商品.xlsx") -> Path:
-    return write_xlsx(tmp_path / name, ["货号", "主推", "优先级", "上架时间"], rows)
+    return xlsx(tmp_path / name, [["货号", "主推", "优先级", "上架时间"], *rows])
 
 
 def plan_sheet(path: Path, rules: Rules = TAOBAO, *, per_slot: int = 1) -> SlotPlan:
@@ -142,7 +131,7 @@ def test_a_competitor_file_packed_at_20_moves_products_to_an_equal_free_hour(
     alone = plan_sheet(products)
     assert {c.list_at.hour for c in alone.choices} == {20}
     rows = [[f"2026-10-{19 + d} 20:{m:02d}"] for d in range(7) for m in range(0, 60, 10)]
-    crowding, problems = read_competitors(write_xlsx(tmp_path / "竞品.xlsx", ["上架时间"], rows))
+    crowding, problems = read_competitors(xlsx(tmp_path / "竞品.xlsx", [["上架时间"], *rows]))
     assert problems == [] and crowding.rows == 42
     plan = plan_slots(read_slot_products(products)[0], TAOBAO, start=MONDAY, crowding=crowding)
     assert all(c.list_at.hour != 20 for c in plan.choices)
@@ -155,7 +144,7 @@ def test_a_competitor_file_packed_at_20_moves_products_to_an_equal_free_hour(
 
 def test_crowding_on_one_day_moves_only_that_day(tmp_path: Path) -> None:
     rows = [["周三 20:05"], ["星期三 20:40"], ["周三 20点"]]
-    crowding, _ = read_competitors(write_xlsx(tmp_path / "竞品.xlsx", ["上架时间"], rows))
+    crowding, _ = read_competitors(xlsx(tmp_path / "竞品.xlsx", [["上架时间"], *rows]))
     plan = plan_slots(
         read_slot_products(products_sheet(tmp_path, plain(7)))[0],
         TAOBAO,
@@ -230,7 +219,7 @@ def test_a_platform_without_a_cycle_plans_from_store_traffic_without_delist(
         plan_slots(products, douyin, start=MONDAY)
     traffic_rows = [[h, 100 + (900 if h == 12 else 10 * h)] for h in range(24)]
     demand, problems = read_traffic(
-        write_xlsx(tmp_path / "流量.xlsx", ["小时", "访客数"], traffic_rows)
+        xlsx(tmp_path / "流量.xlsx", [["小时", "访客数"], *traffic_rows])
     )
     assert problems == [] and demand.measured
     plan = plan_slots(products, douyin, start=MONDAY, demand=demand)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from listingkit import load_rules
@@ -20,19 +18,10 @@ from listingkit.slots.profile import (
     read_slot_products,
     read_traffic,
 )
+from tests.slots.sheets import xlsx
 
 TUESDAY = 1
 TAOBAO = load_rules("taobao")
-
-
-def xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(list(row))
-    book.save(path)
-    return path
 
 
 def csv(path: Path, text: str) -> Path:

@@ -8,11 +8,11 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
-import openpyxl
 import pytest
+
+from tests.slots.sheets import xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "slots"
@@ -32,16 +32,6 @@ def run(
         env={**os.environ, **(env or {})},
         timeout=120,
     )
-
-
-def xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(list(row))
-    book.save(path)
-    return path
 
 
 @pytest.fixture
