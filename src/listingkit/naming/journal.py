@@ -337,11 +337,7 @@ class Journal:
         if self.status == "complete":
             return
         with self._writer() as write:
-            if self.begun is not None:
-                if self._settle(self.moves[self.begun], undoing=False):
-                    write({"event": "done", "k": self.begun})
-                    self.done.add(self.begun)
-                self.begun = None
+            self._settle_in_flight(write, undoing=False)
             todo = [(k, m.source, m.target) for k, m in enumerate(self.moves) if k not in self.done]
             self._check_ahead(todo)
             for k, source, target in todo:
@@ -355,6 +351,20 @@ class Journal:
             write({"event": "complete"})
             self.status = "complete"
 
+    def _settle_in_flight(self, write: Callable[[dict[str, Any]], None], *, undoing: bool) -> None:
+        """The move begun but not marked done when the run was cut off: the disk says
+        whether it happened, and the journal is brought up to date with it."""
+        k = self.undo_begun if undoing else self.begun
+        if k is None:
+            return
+        if self._settle(self.moves[k], undoing=undoing):
+            write({"event": "undo-done" if undoing else "done", "k": k})
+            (self.undone if undoing else self.done).add(k)
+        if undoing:
+            self.undo_begun = None
+        else:
+            self.begun = None
+
     def resume(self) -> None:
         """Finish a run that was cut off; a complete journal is left as it is."""
         if self.status == "complete":
@@ -366,16 +376,8 @@ class Journal:
         if self.status == "undone":
             raise JournalError(f"{show_path(self.path)} 已经撤销过了，不需要再撤销")
         with self._writer() as write:
-            if self.begun is not None:
-                if self._settle(self.moves[self.begun], undoing=False):
-                    write({"event": "done", "k": self.begun})
-                    self.done.add(self.begun)
-                self.begun = None
-            if self.undo_begun is not None:
-                if self._settle(self.moves[self.undo_begun], undoing=True):
-                    write({"event": "undo-done", "k": self.undo_begun})
-                    self.undone.add(self.undo_begun)
-                self.undo_begun = None
+            self._settle_in_flight(write, undoing=False)
+            self._settle_in_flight(write, undoing=True)
             todo = [
                 (k, self.moves[k].target, self.moves[k].source)
                 for k in sorted(self.done - self.undone, reverse=True)
