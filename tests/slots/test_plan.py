@@ -155,6 +155,63 @@ def test_crowding_on_one_day_moves_only_that_day(tmp_path: Path) -> None:
     assert hours == {"Mon": 20, "Tue": 20, "Wed": 18, "Thu": 20, "Fri": 20, "Sat": 20, "Sun": 20}
 
 
+def competitors_where_demand_is(tmp_path: Path, per_level: int) -> Path:
+    """A big export as competitors list in practice: more of them the busier the hour."""
+    words = profile_levels(TAOBAO)
+    assert words is not None
+    levels = TAOBAO.model.schedule.levels
+    lines = ["上架时间"]
+    for day in range(7):
+        for hour in range(24):
+            for n in range(levels[words[hour]] * per_level):
+                lines.append(f"2026-10-{19 + day} {hour:02d}:{n % 60:02d}")
+    path = tmp_path / "竞品.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_big_competitor_export_keeps_products_in_busy_hours(tmp_path: Path) -> None:
+    # 42,000 rows, 500 in the 最高 hour: counted raw, they would send products to
+    # 05:00 (100 competitors, reaching an hour the source says nothing about).
+    crowding, problems = read_competitors(competitors_where_demand_is(tmp_path, 100))
+    assert problems == [] and crowding.rows == 42_000
+    products = read_slot_products(products_sheet(tmp_path, plain(14)))[0]
+    plan = plan_slots(products, TAOBAO, start=MONDAY, crowding=crowding)
+    words = profile_levels(TAOBAO)
+    assert words is not None
+    assert {words[reach(c).hour] for c in plan.choices} <= {"高峰", "最高"}
+    # 20:00 reaches 最高 past 400 of 500: 1 / (1 + 0.5 × 0.8) = 0.71; 18:00 reaches
+    # 高峰 past 300: 0.8 / 1.3 = 0.62; 19:00 past 400: 0.8 / 1.4 = 0.57.
+    assert Counter(c.list_at.hour for c in plan.choices) == {20: 7, 18: 7}
+    assert all("最挤的时段 500 个" in c.reason for c in plan.choices)
+
+
+# Weight 0: 20:00 (最高), then 18:00 and 19:00 (高峰, the earlier first). Weight 3:
+# 20:00 scores 1 / 3.4 = 0.29, 18:00 0.8 / 2.8 = 0.29, and 09:00, reaching 小高峰
+# past 200 of the busiest 500, 0.6 / 2.2 = 0.27 beats 19:00 at 0.8 / 3.4 = 0.24.
+@pytest.mark.parametrize(("weight", "hours"), [(0, {18, 19, 20}), (3, {9, 18, 20})])
+def test_the_store_sets_how_much_crowding_counts(
+    tmp_path: Path, weight: float, hours: set[int]
+) -> None:
+    store = tmp_path / "listingkit.toml"
+    store.write_text(
+        f'extends = "taobao"\n\n[schedule]\ncrowding_weight = {weight}\n', encoding="utf-8"
+    )
+    rules = load_rules(store)
+    crowding, _ = read_competitors(competitors_where_demand_is(tmp_path, 10))
+    products = read_slot_products(products_sheet(tmp_path, plain(21)))[0]
+    plan = plan_slots(products, rules, start=MONDAY, crowding=crowding)
+    assert {c.list_at.hour for c in plan.choices} == hours
+
+
+def test_a_crowding_weight_out_of_range_names_the_key(tmp_path: Path) -> None:
+    store = tmp_path / "listingkit.toml"
+    store.write_text('extends = "taobao"\n\n[schedule]\ncrowding_weight = -1\n', encoding="utf-8")
+    with pytest.raises(Exception) as raised:
+        load_rules(store)
+    assert "crowding_weight" in str(raised.value) and "listingkit.toml" in str(raised.value)
+
+
 # --- order -------------------------------------------------------------------------------
 
 

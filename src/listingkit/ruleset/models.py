@@ -203,6 +203,7 @@ Level = Annotated[int, NoCoercion(), AfterValidator(Range(0, 255))]
 PixelCount = Annotated[int, NoCoercion(), AfterValidator(Range(1, MAX_PIXELS))]
 Minutes = Annotated[int, NoCoercion(), AfterValidator(Range(0, 24 * 60))]
 Days = Annotated[int, NoCoercion(), AfterValidator(Range(1, 366))]
+CrowdingWeight = Annotated[float, BeforeValidator(_plain_number), AfterValidator(Range(0, 10))]
 Flag = Annotated[bool, NoCoercion()]
 Word = Annotated[str, Field(min_length=1)]
 
@@ -705,6 +706,12 @@ class ScheduleSpec(Sourced):
     )
     lead_minutes: Minutes = Field(
         60, description="在高峰前多少分钟上架：listingkit 默认值，无公开来源，店铺可改"
+    )
+    crowding_weight: CrowdingWeight = Field(
+        0.5,
+        description="竞品拥挤对时段得分的折扣：得分 = 需求占比 / (1 + 本值 × 拥挤占比)，"
+        "拥挤占比是该时段竞品数除以全周最挤时段的竞品数；0.5 时最挤的时段只值同需求空闲时段的 2/3。"
+        "listingkit 默认值，无公开来源，店铺可改",
     )
     cycle_days: Days | None = fact("上下架周期（天）")
     profile: list[dict[str, str]] | None = fact(

@@ -13,13 +13,19 @@ which has the same weekday-and-hour demand.
 
 Score of a slot::
 
-    score = demand / (1 + CROWDING_WEIGHT × crowding)
+    score = demand_share / (1 + crowding_weight × crowding_share)
 
-``demand`` is the demand of the hour reached, divided by the largest demand of
-the week (so 0..1; the level profile's ordinal scores and a store's visitor
-counts alike); ``crowding`` is how many competitor items list in the slot's own
-clock hour (their listing times are compared with ours). ``CROWDING_WEIGHT`` is
-a listingkit convention, not a measurement.
+``demand_share`` is the demand of the hour reached divided by the largest
+demand of the week (0..1; the level profile's ordinal scores and a store's
+visitor counts alike). ``crowding_share`` is how many competitor items list in
+the slot's own clock hour (their listing times are compared with ours) divided
+by the count of the week's busiest slot (0..1; 0 without competitor data).
+Crowding is relative because a competitor export's size says nothing about
+one slot: with raw counts, 100,000 rows would make every evening slot worth
+less than a night one. ``crowding_weight`` is ``[schedule] crowding_weight``, a
+listingkit setting (default 0.5, no public source): the busiest slot is then
+worth 2/3 of a free slot of the same demand, so crowding moves a product to a
+free hour of similar demand but not into a much quieter one.
 
 Products take slots in this order: fixed times first (as given, counted in
 their slot), then 主推 products, then higher priority, then sheet row order.
@@ -51,18 +57,12 @@ from listingkit.slots.profile import (
 )
 
 __all__ = [
-    "CROWDING_WEIGHT",
     "FixedProblem",
     "SlotChoice",
     "SlotPlan",
     "near_delist",
     "plan_slots",
 ]
-
-#: How much one competitor listing in a slot discounts its score: a listingkit
-#: convention (no source measures it). 0.5 makes a slot with one competitor
-#: worth 2/3 of a free slot of the same demand, and one with two worth 1/2.
-CROWDING_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -154,9 +154,13 @@ class _Week:
         demand: Demand,
         crowding: Crowding | None,
         lead: int,
+        crowding_weight: float,
         words: tuple[str, ...] | None = None,
     ) -> None:
         self.start = start
+        self.crowding_weight = crowding_weight
+        # The busiest slot's count: crowding counts as a share of it (see the module text).
+        self.busiest = max(max(row) for row in crowding.grid) if crowding else 0
         self.demand = demand
         self.words = words  # the level word of each hour, for the rule file's profile
         self.crowding = crowding
@@ -184,7 +188,8 @@ class _Week:
 
     def score(self, demand: float, crowd: int) -> float:
         share = demand / self.top if self.top > 0 else 0.0
-        return share / (1 + CROWDING_WEIGHT * crowd)
+        crowded = crowd / self.busiest if self.busiest > 0 else 0.0
+        return share / (1 + self.crowding_weight * crowded)
 
     def fixed(self, moment: datetime) -> _Slot:
         """The slot a fixed time falls in, carrying the fixed time's own demand and score."""
@@ -195,6 +200,9 @@ class _Week:
     def dead(self, demand: float) -> bool:
         """Whether ``demand`` is the lowest level of the week (and the week is not flat)."""
         return self.top > self.bottom and math.isclose(demand, self.bottom)
+
+    def _busiest_words(self) -> str:
+        return f"（最挤的时段 {self.busiest} 个）" if self.busiest > 0 else ""
 
     def describe(self, slot: _Slot) -> str:
         """Demand and crowding of a slot, in words, for a reason."""
@@ -207,8 +215,8 @@ class _Week:
             level = f"需求等级分 {slot.demand:g}（全周最高 {self.top:g}）"
         return (
             f"{_slot_name(slot.list_at)} 上架，{slot.reach:%H} 点{level}，"
-            f"同一小时竞品上架 {slot.crowding} 个，得分 {slot.score:.2f} 在全周 "
-            f"{len(self.slots)} 个时段中排第 {self.rank[slot.key]}"
+            f"同一小时竞品上架 {slot.crowding} 个{self._busiest_words()}，"
+            f"得分 {slot.score:.2f} 在全周 {len(self.slots)} 个时段中排第 {self.rank[slot.key]}"
         )
 
 
@@ -251,7 +259,7 @@ def plan_slots(
     cycle = schedule.cycle_days
     # Level words only when the demand is the rule file's own profile.
     words = profile_levels(rules) if profile == ruled else None
-    week = _Week(start, profile, crowding, lead, words)
+    week = _Week(start, profile, crowding, lead, schedule.crowding_weight, words)
     planner = _Planner(week, per_slot, cycle, len(products))
     indexed = list(enumerate(products))
     for _, product in indexed:
