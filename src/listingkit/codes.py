@@ -106,6 +106,7 @@ CODES: dict[str, str] = {
     "SLOT010": "more-products-than-slots",
     "SLOT011": "fixed-time-in-dead-hour",
     "SLOT012": "fixed-times-clash",
+    "SLOT013": "fixed-time-outside-the-week",
     "TITLE001": "title-too-long",
     "TITLE002": "title-too-short",
     "TITLE003": "forbidden-character",

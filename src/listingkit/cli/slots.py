@@ -62,26 +62,39 @@ def add_parser(commands: Any) -> None:
     parser.add_argument(
         "--ics", metavar="FILE", help="另写一份日历文件（.ics），每次上架一个事件，带提醒"
     )
+    parser.add_argument(
+        "--png",
+        metavar="FILE",
+        help="另画一张一周热力图（.png）：颜色是需求，红条是竞品，蓝框是排好的上架时段",
+    )
     parser.add_argument("--sheet-name", metavar="NAME", help="商品表的工作表名，默认第一个")
     add_common_options(parser)
     parser.description = (
-        "-o 计划.xlsx 或 -o 计划.csv 写出计划（标准输出只有报告）；"
+        "-o 计划.xlsx 或 -o 计划.csv 写出计划文件（此时不另写报告文件）；"
         "-o 的其他文件名写报告，格式按 --format"
     )
     parser.set_defaults(handler=_slots)
 
 
 def _start_date(value: str) -> dt.date:
+    from listingkit.slots.profile import YEARS
+
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(
             f"--start 不是日期：{printable(value)}；写成 2026-12-07 这样的 年-月-日"
         ) from None
+    if day.year not in YEARS:
+        raise UsageError(
+            f"--start {printable(value)} 的年份不在 {YEARS[0]}–{YEARS[-1]} 之间；"
+            "写成要排期那一周的第一天，如 2026-12-07"
+        )
+    return day
 
 
 def _window_time(value: str) -> dt.datetime:
-    from listingkit.slots.profile import SHANGHAI
+    from listingkit.slots.profile import SHANGHAI, YEARS
 
     try:
         moment = dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
@@ -89,6 +102,11 @@ def _window_time(value: str) -> dt.datetime:
         raise UsageError(
             f"--window-at 不是时间：{printable(value)}；写成 “2026-12-10 20:00” 这样的日期加时间"
         ) from None
+    if moment.year not in YEARS:
+        raise UsageError(
+            f"--window-at {printable(value)} 的年份不在 {YEARS[0]}–{YEARS[-1]} 之间；"
+            "写成 “2026-12-10 20:00” 这样的日期加时间"
+        )
     return moment.replace(tzinfo=SHANGHAI)
 
 
@@ -100,7 +118,7 @@ def _when(moment: dt.datetime | None) -> str:
     from listingkit.slots.profile import WEEKDAY_NAMES
 
     if moment is None:
-        return "（无周期）"
+        return ""
     return f"{WEEKDAY_NAMES[moment.weekday()]} {moment:%Y-%m-%d %H:%M}"
 
 
@@ -132,7 +150,8 @@ def _plan_lines(plan: SlotPlan, window: dt.datetime | None) -> list[str]:
     from listingkit.slots.plan import near_delist
 
     lines = [
-        f"{printable(c.item)}  {_when(c.list_at)} 上架  {_when(c.delist_at)} 下架  "
+        f"{printable(c.item)}  {_when(c.list_at)} 上架  "
+        f"{_when(c.delist_at) + ' 下架' if c.delist_at else '（平台无上下架周期）'}  "
         f"{_short_reason(c)}"
         for c in plan.choices
     ]
@@ -159,9 +178,7 @@ def _slots(args: argparse.Namespace) -> int:
     rules = resolve_rules(args.platform, args.rules, start=Path(args.sheet).parent)
     sheets = [args.sheet, *(f for f in (args.competitors, args.traffic) if f)]
     inputs: list[str | os.PathLike[str]] = [*sheets, *rules.paths]
-    check_output(args.output, inputs, force=args.force)
-    if args.ics:
-        check_output(args.ics, inputs, force=args.force)
+    _check_targets(args, inputs)
 
     def findings_of(problems: Sequence[Any], path: str) -> list[Finding]:
         return slot_findings(
@@ -192,7 +209,7 @@ def _slots(args: argparse.Namespace) -> int:
         ignore=selection.ignore,
     )
     report = Report(rules.platform, findings, [_display(s) for s in sheets])
-    _write_files(args, plan, inputs)
+    _write_files(args, plan, inputs, title=rules.display_name)
     fmt = auto_format(os.environ) if args.format == "auto" else args.format
     if fmt == "json":
         return emit_report(report, args, inputs, rows=slot_rows(plan))
@@ -201,8 +218,36 @@ def _slots(args: argparse.Namespace) -> int:
     return emit_report(report, args, inputs)
 
 
-def _write_files(args: argparse.Namespace, plan: SlotPlan, inputs: Sequence[Any]) -> None:
-    """The plan files: ``-o`` with a plan suffix (then no report file), and ``--ics``."""
+def _check_targets(args: argparse.Namespace, inputs: Sequence[Any]) -> None:
+    """Refuse every output before any work: a plan file is recognised as ours by its kind."""
+    from listingkit.slots.export import check_plan_target
+    from listingkit.slots.heatmap import check_png_target
+
+    named = [
+        (o, f) for o, f in (("-o", args.output), ("--ics", args.ics), ("--png", args.png)) if f
+    ]
+    for index, (option, path) in enumerate(named):
+        for other, earlier in named[:index]:
+            if Path(path).resolve() == Path(earlier).resolve():
+                raise UsageError(
+                    f"{other} 和 {option} 是同一个文件 {show_path(path)}；请给不同的文件名"
+                )
+    if args.output and Path(args.output).suffix.lower() in _PLAN_SUFFIXES:
+        check_plan_target(args.output, inputs=inputs, overwrite=args.force)
+    else:
+        check_output(args.output, inputs, force=args.force)
+    if args.ics:
+        check_plan_target(
+            args.ics, inputs=inputs, overwrite=args.force, option="--ics", calendar=True
+        )
+    if args.png:
+        check_png_target(args.png, inputs=inputs, overwrite=args.force)
+
+
+def _write_files(
+    args: argparse.Namespace, plan: SlotPlan, inputs: Sequence[Any], *, title: str
+) -> None:
+    """The plan files: ``-o`` with a plan suffix (then no report file), ``--ics`` and ``--png``."""
     if args.output and Path(args.output).suffix.lower() in _PLAN_SUFFIXES:
         from listingkit.slots import export
 
@@ -218,4 +263,10 @@ def _write_files(args: argparse.Namespace, plan: SlotPlan, inputs: Sequence[Any]
         from listingkit.slots import export
 
         export.write_plan_ics(plan, args.ics, inputs=inputs, overwrite=args.force)
-        print(f"已写入 {show_path(args.ics)}（{len(plan.choices)} 个事件）", file=sys.stderr)
+        events = len(plan.choices) * (2 if plan.cycle_days else 1)
+        print(f"已写入 {show_path(args.ics)}（{events} 个事件：上架和下架）", file=sys.stderr)
+    if args.png:
+        from listingkit.slots.heatmap import write_plan_png
+
+        write_plan_png(plan, args.png, title=title, inputs=inputs, overwrite=args.force)
+        print(f"已写入 {show_path(args.png)}（一周热力图）", file=sys.stderr)

@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     docs.add_argument("--root", help="仓库根目录（默认：本包所在的源码树）")
     docs.add_argument("--check", action="store_true", help="只检查是否过时，过时则以 1 退出")
+    font = commands.add_parser(
+        "font", help="从 Noto Sans CJK（fonts-noto-cjk 的 .ttc）生成包里画图用的中文字体子集"
+    )
+    font.add_argument("source", help="NotoSansCJK-Regular.ttc 的路径")
+    font.add_argument("--root", help="仓库根目录（默认：本包所在的源码树）")
     return parser
 
 
@@ -42,6 +47,16 @@ def _new_check(args: argparse.Namespace) -> int:
     plan = plan_check(source_root(args.root), args.code, args.name, args.subject)
     for line in write_check(plan):
         print(line)
+    return EXIT_OK
+
+
+def _font(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from listingkit.dev.font import FONT_FILE, make_font
+
+    target = source_root(args.root) / "src" / "listingkit" / "fonts" / FONT_FILE
+    print(f"已生成 {make_font(Path(args.source), target)}")
     return EXIT_OK
 
 
@@ -62,7 +77,8 @@ def _docs(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return _new_check(args) if args.command == "new-check" else _docs(args)
+        commands = {"new-check": _new_check, "docs": _docs, "font": _font}
+        return commands[args.command](args)
     except ListingkitError as exc:
         print(f"python -m listingkit.dev: {printable(str(exc))}", file=sys.stderr)
         return EXIT_ERROR

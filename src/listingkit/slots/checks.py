@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from listingkit.engine import active_checks, run_checks
 from listingkit.findings import Finding, Hit, Location, Severity
@@ -24,6 +25,7 @@ __all__ = [
     "PRODUCTS_PLACE",
     "SlotSheetSubject",
     "fixed_time_in_dead_hour",
+    "fixed_time_outside_the_week",
     "fixed_times_clash",
     "more_products_than_slots",
     "slot_findings",
@@ -96,7 +98,18 @@ def slot_sheet_row_skipped(subject: SlotSheetSubject, rules: Rules) -> Iterator[
         )
 
 
-@check("SLOT010", "more-products-than-slots", subject="slot_plan")
+# The plan these checks report on is made from the [schedule] keys they declare:
+# `rules show` then lists those values as read.
+_PLAN_KEYS = (
+    "schedule.profile",
+    "schedule.levels",
+    "schedule.lead_minutes",
+    "schedule.cycle_days",
+    "schedule.crowding_weight",
+)
+
+
+@check("SLOT010", "more-products-than-slots", subject="slot_plan", keys=_PLAN_KEYS)
 def more_products_than_slots(subject: SlotPlan, rules: Rules) -> Iterator[Hit]:
     """商品比一周的位置多：有商品没有排上。
 
@@ -124,7 +137,13 @@ def more_products_than_slots(subject: SlotPlan, rules: Rules) -> Iterator[Hit]:
         )
 
 
-@check("SLOT011", "fixed-time-in-dead-hour", subject="slot_plan", severity=Severity.WARNING)
+@check(
+    "SLOT011",
+    "fixed-time-in-dead-hour",
+    subject="slot_plan",
+    severity=Severity.WARNING,
+    keys=("schedule.profile", "schedule.levels", "schedule.lead_minutes"),
+)
 def fixed_time_in_dead_hour(subject: SlotPlan, rules: Rules) -> Iterator[Hit]:
     """指定的上架时间落在全周需求最低的时段。
 
@@ -175,6 +194,33 @@ def fixed_times_clash(subject: SlotPlan, rules: Rules) -> Iterator[Hit]:
             hint="把其中一个改到别的时段，或调大每个时段的上限",
             row=problem.product.row,
             data={**_fixed_data(problem), "clashes_with": [p.item for p in problem.others]},
+        )
+
+
+@check("SLOT013", "fixed-time-outside-the-week", subject="slot_plan", severity=Severity.WARNING)
+def fixed_time_outside_the_week(subject: SlotPlan, rules: Rules) -> Iterator[Hit]:
+    """指定的上架时间不在排期的这一周里。
+
+    ## 检查什么
+    商品表里指定的上架时间，日期是否落在 ``--start`` 起的 7 天里。不在的也照用：计划按它的
+    星期几和钟点，占住这一周里同一个时段，并在原因里写明指定的时间。
+
+    ## 为什么
+    排的是一周的计划；指定的日期在这一周之外，多半是表格里留着上一期的时间，或者 ``--start``
+    给错了。它占着本周的一个时段，别的商品就排不进去。
+
+    ## 示例
+    Okay: 排 2026-11-02 起的一周，第 2 行指定 2026-11-03 20:00
+    SLOT013: 排 2026-11-02 起的一周，第 2 行指定 2026-12-30 20:00
+    """
+    end = subject.start + timedelta(days=WEEK - 1)
+    for problem in subject.outside_fixed:
+        yield Hit(
+            f"{_fixed_where(problem)}不在排期的这一周（{subject.start:%m-%d} 至 {end:%m-%d}）里，"
+            f"按同一星期几、同一钟点占了本周的时段",
+            hint="改成这一周里的时间，或删掉指定时间让 listingkit 安排；也可能是 --start 给错了",
+            row=problem.product.row,
+            data=_fixed_data(problem),
         )
 
 

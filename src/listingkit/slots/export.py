@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from listingkit.errors import OutputError
-from listingkit.printable import show_path
+from listingkit.printable import printable, show_path
 from listingkit.safeio import atomic_output, check_target, has_marker
-from listingkit.sheets.writer import formula_safe, safe_cell, write_xlsx_book
+from listingkit.sheets.writer import formula_safe, is_our_workbook, safe_cell, write_xlsx_book
+from listingkit.slots.heatmap import demand_rgb
 from listingkit.slots.plan import SlotChoice, SlotPlan
 from listingkit.slots.profile import HOURS, WEEK, WEEKDAY_NAMES
 
@@ -35,16 +36,19 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-__all__ = ["PLAN_HEADERS", "plan_rows", "write_plan_csv", "write_plan_ics", "write_plan_xlsx"]
+__all__ = [
+    "PLAN_HEADERS",
+    "check_plan_target",
+    "plan_rows",
+    "write_plan_csv",
+    "write_plan_ics",
+    "write_plan_xlsx",
+]
 
 PLAN_HEADERS = ("货号", "上架时间", "星期", "下架时间", "需求", "竞品数", "排名", "主推", "原因")
 _PLAN_SHEET = "上架计划"
 _GRID_SHEET = "一周时段"
 _TIME_FORMAT = "%Y-%m-%d %H:%M"
-# Demand shading, from the week's lowest to its highest demand: light enough at
-# the top for black text to stay readable.
-_LIGHT = (0xFF, 0xF7, 0xEC)
-_DARK = (0xF0, 0x8A, 0x3C)
 _CROWDED_BORDER = "C00000"
 _EVENT_MINUTES = 15
 _ALARM_MINUTES = 10
@@ -52,6 +56,31 @@ _PRODID = "-//listingkit//slots//ZH"
 _CSV_HEAD = ("\ufeff" + ",".join(PLAN_HEADERS)).encode("utf-8")
 _ours_csv = has_marker(_CSV_HEAD)
 _ours_ics = has_marker(_PRODID.encode("ascii"))
+_OURS = {".xlsx": is_our_workbook, ".csv": _ours_csv, ".ics": _ours_ics}
+
+
+def check_plan_target(
+    path: str | os.PathLike[str],
+    *,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+    overwrite: bool = False,
+    option: str = "--output",
+    calendar: bool = False,
+) -> Path:
+    """Refuse, before any work, a plan file that must not be written; return it as a Path.
+
+    The same refusals as the writers (device, FIFO, folder, input, someone
+    else's file), with a plan file listingkit wrote recognised by its kind:
+    ``calendar`` for the .ics, otherwise an .xlsx or .csv plan.
+    """
+    suffix = Path(path).suffix.lower()
+    if calendar and suffix != ".ics":
+        raise OutputError(f"日历文件必须以 .ics 结尾：{show_path(path)}；请改用 .ics 文件名")
+    if not calendar and suffix not in (".xlsx", ".csv"):
+        raise OutputError(
+            f"计划文件必须以 .xlsx 或 .csv 结尾：{show_path(path)}；请改用 .xlsx 或 .csv 文件名"
+        )
+    return check_target(path, inputs=inputs, force=overwrite, ours=_OURS[suffix], option=option)
 
 
 def plan_rows(plan: SlotPlan) -> list[list[object]]:
@@ -170,9 +199,8 @@ def _columns(sheet: WriteOnlyWorksheet) -> Any:
 
 
 def _shade(value: float, low: float, high: float) -> str:
-    share = 0.0 if high <= low else (value - low) / (high - low)
-    channels = (round(a + (b - a) * share) for a, b in zip(_LIGHT, _DARK, strict=True))
-    return "FF" + "".join(f"{channel:02X}" for channel in channels)
+    # The same ramp as the PNG heatmap, as an ARGB colour for openpyxl.
+    return "FF" + "".join(f"{channel:02X}" for channel in demand_rgb(value, low, high))
 
 
 # --- .csv -------------------------------------------------------------------------------
@@ -221,9 +249,7 @@ def write_plan_ics(
     (橱窗推荐 candidates). UIDs are derived from the plan's week and the 货号, so
     importing a rewritten plan updates events instead of duplicating them.
     """
-    if Path(path).suffix.lower() != ".ics":
-        raise OutputError(f"日历文件必须以 .ics 结尾：{show_path(path)}；请改用 .ics 文件名")
-    target = check_target(path, inputs=inputs, force=overwrite, ours=_ours_ics)
+    target = check_plan_target(path, inputs=inputs, overwrite=overwrite, calendar=True)
     data = plan_calendar(plan, delist_events=delist_events)
     with atomic_output(
         target, binary=True, inputs=inputs, force=overwrite, ours=_ours_ics
@@ -242,10 +268,12 @@ def plan_calendar(plan: SlotPlan, *, delist_events: bool = True) -> bytes:
     calendar.add("x-wr-calname", f"上架计划 {plan.start:%Y-%m-%d}")
     stamp = datetime.now(UTC).replace(microsecond=0)
     for choice in plan.choices:
-        moments = [("上架", f"上架 {choice.item}", choice.list_at, choice.reason)]
+        # RFC 5545 text allows no control character: a 货号 carrying one is shown escaped.
+        item = printable(choice.item)
+        moments = [("上架", f"上架 {item}", choice.list_at, choice.reason)]
         if delist_events and choice.delist_at is not None:
-            note = f"{choice.item} 即将下架，可放入橱窗推荐。"
-            moments.append(("下架", f"下架 {choice.item}（可橱窗推荐）", choice.delist_at, note))
+            note = f"{item} 即将下架，可放入橱窗推荐。"
+            moments.append(("下架", f"下架 {item}（可橱窗推荐）", choice.delist_at, note))
         for kind, summary, moment, description in moments:
             event = Event()
             event.add("uid", _uid(plan, choice.item, kind))

@@ -49,6 +49,7 @@ from listingkit.slots.profile import (
     SHANGHAI,
     WEEK,
     WEEKDAY_NAMES,
+    YEARS,
     Crowding,
     Demand,
     ProductRow,
@@ -112,9 +113,15 @@ class SlotPlan:
     lead_minutes: int
     cycle_days: int | None
     start: date
+    crowding_weight: float  # [schedule] crowding_weight, as the scores used it
+    #: The level word of each hour 0..23 when the demand is the rule file's profile.
+    level_words: tuple[str, ...] | None = None
     unplaced: list[ProductRow] = field(default_factory=list)
     dead_fixed: list[FixedProblem] = field(default_factory=list)
     clashing_fixed: list[FixedProblem] = field(default_factory=list)
+    #: Fixed times on a date outside the planned week (kept: they take the slot
+    #: of the same weekday and hour in this week).
+    outside_fixed: list[FixedProblem] = field(default_factory=list)
 
     @property
     def products(self) -> int:
@@ -247,12 +254,20 @@ def plan_slots(
         start = _shanghai(start).date()
     elif not isinstance(start, date):
         raise ArgumentError(f"start 必须是日期（datetime.date），收到 {type(start).__name__}")
+    if start.year not in YEARS:
+        raise ArgumentError(f"start 的年份必须在 {YEARS[0]}–{YEARS[-1]} 之间，收到 {start}")
+    for product in products:
+        if product.fixed is not None and _shanghai(product.fixed).year not in YEARS:
+            raise ArgumentError(
+                f"货号 {product.item} 的指定上架时间 {product.fixed} 年份不在 "
+                f"{YEARS[0]}–{YEARS[-1]} 之间"
+            )
     ruled = demand_from_rules(rules)
     profile = demand if demand is not None else ruled
     if profile is None:
         raise UsageError(
             f"{rules.display_name}的规则文件没有分时段的需求数据，无法排上架时间；"
-            "请给出本店的流量表（生意参谋按小时导出的访客数）"
+            "请用 --traffic 给出本店按小时导出的访客数（如淘宝、天猫生意参谋的流量表）"
         )
     schedule = rules.model.schedule
     lead = schedule.lead_minutes
@@ -278,9 +293,12 @@ def plan_slots(
         lead_minutes=lead,
         cycle_days=cycle,
         start=start,
+        crowding_weight=schedule.crowding_weight,
+        level_words=words,
         unplaced=planner.unplaced,
         dead_fixed=planner.dead_fixed,
         clashing_fixed=planner.clashing_fixed,
+        outside_fixed=planner.outside_fixed,
     )
 
 
@@ -300,6 +318,7 @@ class _Planner:
         self.unplaced: list[ProductRow] = []
         self.dead_fixed: list[FixedProblem] = []
         self.clashing_fixed: list[FixedProblem] = []
+        self.outside_fixed: list[FixedProblem] = []
         # Both only move forward: a slot or a day, once full, stays full.
         self._best = 0  # first slot in score order with room
         self._spread = 0  # first slot in score order with room on a day with room
@@ -326,6 +345,8 @@ class _Planner:
 
     def place_fixed(self, product: ProductRow, moment: datetime) -> None:
         slot = self.week.fixed(moment)
+        if not 0 <= (moment.date() - self.week.start).days < WEEK:
+            self.outside_fixed.append(FixedProblem(product, slot.list_at, slot.reach))
         if self.week.dead(slot.demand):
             self.dead_fixed.append(FixedProblem(product, slot.list_at, slot.reach))
         before = self.fixed_in.setdefault(slot.key, [])
@@ -396,6 +417,11 @@ def near_delist(
     if plan.cycle_days is None:
         return []
     moment = _shanghai(at)
+    if moment.year not in YEARS or within > timedelta(days=366):
+        raise ArgumentError(
+            f"at 的年份必须在 {YEARS[0]}–{YEARS[-1]} 之间、within 不超过 366 天，"
+            f"收到 {at} 和 {within}"
+        )
     cycle = timedelta(days=plan.cycle_days)
     found: list[SlotChoice] = []
     for choice in plan.choices:

@@ -41,6 +41,7 @@ __all__ = [
     "TRAFFIC_COLUMNS",
     "WEEK",
     "WEEKDAY_NAMES",
+    "YEARS",
     "Crowding",
     "Demand",
     "ProductRow",
@@ -57,6 +58,11 @@ HOURS = 24
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+#: Years a slot sheet or a plan may name. Others are typos or placeholder dates
+#: (0001-01-01, 9999-12-31, an empty Excel date cell's 1899-12-30), and near
+#: 9999 a week plus a listing cycle no longer fits in a date.
+YEARS = range(2000, 2100)
+_YEAR_HINT = f"年份在 {YEARS[0]}–{YEARS[-1]} 之间"
 
 #: 生意参谋 hourly traffic export. Earlier aliases win.
 TRAFFIC_COLUMNS: Mapping[str, Sequence[str]] = MappingProxyType(
@@ -184,6 +190,12 @@ _CLOCK = re.compile(r"^(\d{1,2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?|\s*[点时](?
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _DATE_TIME = re.compile(r"^(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?:[T\s]+(.+))?$")
 _HOUR_RANGE = re.compile(r"^(\d{1,2})(?::00)?\s*[-~～至]\s*(\d{1,2})(?::00)?$")
+# The shape nearly every exported time has (an Excel date-time cell reads as
+# 2026-11-03T20:15:00): ASCII only, so cleaning it would change nothing. It only
+# answers a time it can build; anything else goes to the general reading.
+_ISO_DATE_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?", re.ASCII
+)
 
 
 def _clean(text: str) -> str:
@@ -209,7 +221,7 @@ def parse_date(text: str) -> dt.date | None:
     if text.endswith("T00:00:00"):  # an Excel date cell read as a date-time
         text = text[: -len("T00:00:00")]
     match = _DATE.match(text)
-    if match is None:
+    if match is None or int(match[1]) not in YEARS:
         return None
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
@@ -219,6 +231,13 @@ def parse_date(text: str) -> dt.date | None:
 
 def parse_date_time(text: str) -> dt.datetime | None:
     """``2026-11-03 20:15``, ``2026/11/3 20:15:00``, ``2026-11-03T20:15:00`` → naive wall time."""
+    quick = _ISO_DATE_TIME.fullmatch(text)
+    if quick is not None and int(quick[1]) in YEARS:
+        y, mo, d, h, mi, s = map(int, quick.groups("0"))
+        try:
+            return dt.datetime(y, mo, d, h, mi, s)
+        except ValueError:
+            pass  # no such day, or 24:00: the general reading below decides
     match = _DATE_TIME.match(_clean(text))
     if match is None or match[2] is None:
         return None
@@ -373,7 +392,7 @@ def read_traffic(
         if date_column is not None:
             day = parse_date(row.get(date_column))
             if day is None:
-                hint = "日期写成 2026-11-03 或 2026/11/3"
+                hint = f"日期写成 2026-11-03 或 2026/11/3，{_YEAR_HINT}"
                 problems.append(_unreadable(table, row, date_column, "一个日期", hint))
                 continue
             days.add(day)
@@ -406,7 +425,9 @@ def _hour_average(
 
 # --- competitors ----------------------------------------------------------------------------
 
-_SLOT_HINT = "写成 2026-11-03 20:15、2026/11/3 20:15:00，或 周二 20:00、星期二 20:15"
+_SLOT_HINT = (
+    f"写成 2026-11-03 20:15、2026/11/3 20:15:00（{_YEAR_HINT}），或 周二 20:00、星期二 20:15"
+)
 
 
 def read_competitors(
@@ -446,8 +467,9 @@ def _competitor_slot(
     problems: list[SlotSheetProblem],
 ) -> tuple[int, int] | None:
     for header in stamped:
-        if row.get(header):
-            slot = parse_slot(row.get(header))
+        text = row.get(header)
+        if text:
+            slot = parse_slot(text)
             if slot is None:
                 problems.append(_unreadable(table, row, header, "能读懂的时间", _SLOT_HINT))
             return slot
@@ -526,7 +548,7 @@ def _product(
     if "fixed" in columns and row.get(columns["fixed"]):
         moment = parse_date_time(row.get(columns["fixed"]))
         if moment is None:
-            hint = "指定的上架时间写成 2026-11-03 20:15 这样的日期加时间（北京时间）"
+            hint = f"指定的上架时间写成 2026-11-03 20:15 这样的日期加时间（北京时间），{_YEAR_HINT}"
             problems.append(_unreadable(table, row, columns["fixed"], "日期加时间", hint))
             return None
         fixed = moment.replace(tzinfo=SHANGHAI)
