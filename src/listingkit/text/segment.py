@@ -83,6 +83,33 @@ class _Jieba:
         result: Iterable[tuple[str, int, int]] = self._tokenizer.tokenize(text)
         return result
 
+    def separable(self, left: str, right: str) -> bool:
+        """Whether ``left + right`` is certain to segment as each does alone.
+
+        jieba picks the most probable path through every dictionary word of a
+        run of text (its DAG), then hands each stretch of single characters to
+        its HMM. The path splits at the junction when no dictionary word starts
+        in ``left`` and ends past it (found by walking the prefix dictionary,
+        as jieba builds its DAG; a word that may run on past ``right`` counts),
+        and the HMM sees each side apart unless both sides end in single
+        characters at the junction.
+        """
+        freq: dict[str, int] = self._tokenizer.FREQ
+        text = left + right
+        for start in range(len(left)):
+            end = start + 1
+            while end <= len(text) and text[start:end] in freq:
+                if end > len(left) and (freq[text[start:end]] or end == len(text)):
+                    return False
+                end += 1
+        return not (self._single_edge(left, -1) and self._single_edge(right, 0))
+
+    def _single_edge(self, text: str, index: int) -> bool:
+        # Without the HMM, the path's steps come out as they are, except that
+        # single letters and digits are run together: count those as single too.
+        edge: str = list(self._tokenizer.cut(text, HMM=False))[index]
+        return len(edge) == 1 or (edge.isascii() and edge.isalnum())
+
 
 class _RJieba:
     def __init__(self) -> None:
@@ -108,6 +135,7 @@ class Segmenter:
     def __init__(self, name: str, backend: _Backend) -> None:
         self.name = name
         self._backend = backend
+        self._separable: dict[tuple[str, str], bool] = {}
 
     def tokenize(self, text: str, protect: Sequence[str] = ()) -> list[Token]:
         """Tokens of ``text``; model numbers and the ``protect`` words stay whole."""
@@ -119,6 +147,28 @@ class Segmenter:
             position = end
         tokens += self._cut(text[position:], position)
         return tokens
+
+    @property
+    def proves_junctions(self) -> bool:
+        """Whether :meth:`separable` can ever answer True (jieba: yes; rjieba: no)."""
+        return hasattr(self._backend, "separable")
+
+    def separable(self, left: str, right: str) -> bool:
+        """Whether ``left + right`` is certain to segment as ``left`` and ``right`` each do.
+
+        An empty side always is. False whenever it cannot be proven (for
+        rjieba always: its dictionary cannot be walked by prefix); cached per pair.
+        """
+        if not left or not right:
+            return True
+        known = self._separable.get((left, right))
+        if known is None:
+            check = getattr(self._backend, "separable", None)
+            known = check is not None and bool(check(left, right))
+            if len(self._separable) > 200_000:
+                self._separable.clear()
+            self._separable[(left, right)] = known
+        return known
 
     def is_word(self, text: str) -> bool:
         """Whether ``text`` alone stays one token: a word the segmenter knows."""

@@ -21,9 +21,12 @@ candidate.
 
 Speed: a sheet repeats the same words on many rows, so each distinct word is
 cleaned, checked, measured and segmented once per composer. Variants are
-searched with those word-level facts; only the candidates returned are
-segmented whole and run through the gates (the word a hit's span falls in is
-then left out, and the title checked again).
+searched with those word-level facts; only the candidates returned are run
+through the gates (the word a hit's span falls in is then left out, and the
+title checked again). A candidate's tokens are its words' own, joined where
+the segmenter proves the words meet without a word crossing
+(:meth:`~listingkit.title.context.TitleContext.joined_tokens`): the same
+tokens as segmenting the title whole, at a fraction of the cost.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from listingkit.title.context import TitleContext
 from listingkit.title.gates import Gates, refusing
 from listingkit.title.repeat import Unit, word_repeat, word_terms
 from listingkit.title.score import KeywordScores
+from listingkit.title.subject import TOKENS
 
 __all__ = [
     "CompositionError",
@@ -152,6 +156,7 @@ class _Word:
     units: int
     terms: tuple[Unit, ...]  # its content tokens, as the repeat check sees them
     seq: int = 0  # where the sheet puts it: the order within a part
+    order: tuple[int, int] = (0, 0)  # (the part's place in the formula, seq): where it is written
     lead: bool = field(init=False)  # starts with a Latin letter or digit
     tail: bool = field(init=False)  # ends with one
 
@@ -181,28 +186,33 @@ class _Build:
 class _Line:
     """Words in formula order with their exact units, updated word by word."""
 
-    def __init__(self, rank: dict[str, int], ascii_weight: int) -> None:
-        self._rank = rank
+    def __init__(self, ascii_weight: int) -> None:
         self._ascii = ascii_weight
         self.words: list[_Word] = []
-        self._keys: list[tuple[int, int]] = []  # (part rank, sheet order) per placed word
+        self._keys: list[tuple[int, int]] = []  # each placed word's order
         self.units = 0
-
-    def _spaced(self, left: _Word | None, right: _Word | None) -> int:
-        return self._ascii if left and right and left.tail and right.lead else 0
 
     def cost(self, word: _Word) -> tuple[int, int]:
         """(units after adding ``word``, where it goes)."""
-        key = (self._rank[word.part], word.seq)
-        index = bisect.bisect(self._keys, key)
-        left = self.words[index - 1] if index > 0 else None
-        right = self.words[index] if index < len(self.words) else None
-        delta = word.units + self._spaced(left, word) + self._spaced(word, right)
-        return self.units + delta - self._spaced(left, right), index
+        index = bisect.bisect(self._keys, word.order)
+        words = self.words
+        units = self.units + word.units
+        left = words[index - 1] if index > 0 else None
+        right = words[index] if index < len(words) else None
+        # A space between two Latin letters or digits: added on each side, and
+        # the one between the new word's neighbours is no longer needed.
+        if left is not None and left.tail and word.lead:
+            units += self._ascii
+        if right is not None and word.tail and right.lead:
+            units += self._ascii
+        if left is not None and right is not None and left.tail and right.lead:
+            units -= self._ascii
+        return units, index
 
-    def add(self, word: _Word) -> None:
-        units, index = self.cost(word)
-        self._keys.insert(index, (self._rank[word.part], word.seq))
+    def add(self, word: _Word, cost: tuple[int, int] | None = None) -> None:
+        """Place ``word``; ``cost`` is what :meth:`cost` just gave for it, if known."""
+        units, index = cost if cost is not None else self.cost(word)
+        self._keys.insert(index, word.order)
         self.words.insert(index, word)
         self.units = units
 
@@ -247,6 +257,7 @@ class TitleComposer:
         # Words that repeat one another are left out before placing only when a
         # gate would refuse the repeat; otherwise they stay, as the linter lets them.
         self._plan_repeats = self.gates.refuses_tokens()
+        self._reads_tokens = any(TOKENS in spec.reads for spec in self.gates.checks)
         self.keywords = keywords.split_terms(self._is_word) if keywords else None
         self._values: dict[str, float] = {}
         self._related: dict[tuple[str, ...], list[tuple[str, float]]] = {}
@@ -312,7 +323,10 @@ class TitleComposer:
                     continue
                 value = self.value(vetted.text)
                 seq = sheet_order[part] * 10_000 + place
-                words[part].append(_Word(vetted.text, part, value, vetted.units, vetted.terms, seq))
+                order = (self._rank[part], seq)
+                words[part].append(
+                    _Word(vetted.text, part, value, vetted.units, vetted.terms, seq, order)
+                )
         if not words["product"]:
             products = [d for d in refused if d.part == "product"]
             if products:
@@ -333,7 +347,7 @@ class TitleComposer:
             words[specific.part].remove(specific)
             other_products = [w for w in other_products if w is not specific]
             refused.append(Dropped(main.text, "product", f"已包含在“{specific.text}”里"))
-            main = replace(specific, part="product")
+            main = replace(specific, part="product", order=(self._rank["product"], specific.seq))
 
         def by_value(ws: list[_Word]) -> list[_Word]:
             return sorted(ws, key=lambda w: -w.value)  # stable: sheet order breaks ties
@@ -425,7 +439,7 @@ class TitleComposer:
 
     def placed(self, words: Sequence[_Word]) -> list[_Word]:
         """The words in formula order (within a part, in the sheet's order)."""
-        return sorted(words, key=lambda w: (self._rank[w.part], w.seq))
+        return sorted(words, key=lambda w: w.order)
 
     def render(self, words: Sequence[_Word]) -> str:
         return _join([w.text for w in self.placed(words)])
@@ -434,23 +448,27 @@ class TitleComposer:
         self, main: _Word, pool: Sequence[_Word], clashes: Sequence[frozenset[int]], skip: int
     ) -> _Build:
         """Add the pool's words in order, leaving out ``skip`` (an index, or -1)."""
-        line = _Line(self._rank, self.weights.ascii)
+        line = _Line(self.weights.ascii)
         line.add(main)
         if self.limit is not None and line.units > self.limit:
             raise CompositionError(f"产品词“{main.text}”本身就超过了 {self.limit} 的长度上限")
         build = _Build([main])
         chosen: set[int] = {-1}  # -1 is the main product word, always in
+        limit = self.limit
         for index, word in enumerate(pool):
-            clash = clashes[index] & chosen
+            clash = clashes[index] & chosen if clashes[index] else None
             if index == skip:
                 build.dropped[word.text] = Dropped(word.text, word.part, "本候选未用此词")
-            elif clash:
+                continue
+            if clash:
                 other = "产品词" if -1 in clash else f"“{pool[min(clash)].text}”"
                 build.dropped[word.text] = Dropped(word.text, word.part, f"与{other}重复")
-            elif self.limit is not None and line.cost(word)[0] > self.limit:
+                continue
+            cost = line.cost(word)
+            if limit is not None and cost[0] > limit:
                 build.dropped[word.text] = Dropped(word.text, word.part, "超出长度上限")
             else:
-                line.add(word)
+                line.add(word, cost)
                 build.words.append(word)
                 chosen.add(index)
         build.units = line.units
@@ -497,7 +515,11 @@ class TitleComposer:
         finding's message as the reason; findings at info stay with the build.
         """
         while True:
-            title = self.render(build.words)
+            texts = [w.text for w in self.placed(build.words)]
+            title = _join(texts)
+            if self._reads_tokens:
+                # Segmented where its words meet, not whole: the tokens the gates read.
+                self.context.joined_tokens(texts, title)
             findings = self.gates.on_title(title)
             refused = refusing(findings)
             if not refused:

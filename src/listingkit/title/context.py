@@ -7,15 +7,26 @@ first asks for tokens.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from listingkit.ruleset import Rules
 from listingkit.ruleset.models import TitleSpec, UnitWeights
 from listingkit.ruleset.wordlists import BannedWord, load_word_lists
-from listingkit.text.segment import Segmenter, Token, get_segmenter
+from listingkit.text.segment import Segmenter, Token, get_segmenter, protected_spans
 from listingkit.text.words import PhraseMatcher
 
 __all__ = ["TitleContext"]
+
+
+@dataclass(frozen=True, slots=True)
+class _WordCut:
+    """One word segmented alone, and the text at its edges that the segmenter cuts."""
+
+    tokens: tuple[Token, ...]
+    spans: tuple[tuple[int, int], ...]  # kept whole: brand words, model numbers
+    head: str  # the text before its first kept-whole span (all of it when none)
+    tail: str  # … after its last
 
 
 @dataclass
@@ -25,6 +36,8 @@ class TitleContext:
     banned: PhraseMatcher[BannedWord] = field(init=False)
     foreign_brands: PhraseMatcher[str] = field(init=False)
     _token_cache: dict[str, list[Token]] = field(default_factory=dict, init=False, repr=False)
+    _word_cache: dict[str, _WordCut] = field(default_factory=dict, init=False, repr=False)
+    _junctions: dict[tuple[str, str], bool] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         spec = self.spec
@@ -64,3 +77,107 @@ class TitleContext:
                 self._token_cache.clear()
             self._token_cache[text] = cached
         return cached
+
+    def joined_tokens(self, words: Sequence[str], title: str) -> list[Token]:
+        """Tokens of ``title``, the ``words`` written together; the same as :meth:`tokens`.
+
+        A title is segmented where its words meet only: where a space separates
+        two words, or the segmenter proves that no dictionary word and no run of
+        unknown characters crosses the junction (:meth:`Segmenter.separable`),
+        the words' own tokens hold in the title. Words whose junction is not
+        proven are segmented together, as one run. When the segmenter proves no
+        junction (rjieba), or the brand words and model numbers kept whole are
+        not the words' own, the title is segmented whole.
+        """
+        cached = self._token_cache.get(title)
+        if cached is not None:
+            return cached
+        joined = self.tokens_at_junctions(words, title)
+        if joined is None:
+            return self.tokens(title)
+        if len(self._token_cache) > 4096:
+            self._token_cache.clear()
+        self._token_cache[title] = joined
+        return joined
+
+    def tokens_at_junctions(self, words: Sequence[str], title: str) -> list[Token] | None:
+        """The tokens of ``title`` from its words' own, or None where that is not proven."""
+        if not self.segmenter.proves_junctions:
+            return None
+        # Runs of words whose junctions are not proven are segmented together, each
+        # run on its own; then the junctions next to a run of several words are
+        # proven again with the runs' own text (a run's path at its edges can
+        # differ from its words').
+        runs: list[str] = []  # words written together; a space or a proven junction between
+        spaced: list[bool] = []  # whether a space comes before each run
+        joined: list[bool] = []  # whether each run holds several words
+        position = 0
+        for word in words:
+            space = bool(runs) and title.startswith(" ", position)
+            position += space
+            if not title.startswith(word, position):
+                return None
+            position += len(word)
+            if runs and not space and not self._proven(runs[-1], word):
+                runs[-1] += word
+                joined[-1] = True
+            else:
+                runs.append(word)
+                spaced.append(space)
+                joined.append(False)
+        if position != len(title):
+            return None
+        merged = any(joined)
+        while merged:
+            merged = False
+            for index in range(len(runs) - 1, 0, -1):
+                if spaced[index] or not (joined[index - 1] or joined[index]):
+                    continue
+                if not self._proven(runs[index - 1], runs[index]):
+                    runs[index - 1] += runs.pop(index)
+                    del spaced[index], joined[index]
+                    joined[index - 1] = merged = True
+        tokens: list[Token] = []
+        spans: list[tuple[int, int]] = []
+        position = 0
+        for text, space in zip(runs, spaced, strict=True):
+            if space:
+                tokens.append(Token(" ", position, position + 1))
+                position += 1
+            cut = self._cut(text)
+            if position:
+                tokens += [Token(t.text, t.start + position, t.end + position) for t in cut.tokens]
+                spans += [(start + position, end + position) for start, end in cut.spans]
+            else:
+                tokens += cut.tokens
+                spans += cut.spans
+            position += len(text)
+        if list(protected_spans(title, self._protect())) != spans:
+            return None
+        return tokens
+
+    def _proven(self, left: str, right: str) -> bool:
+        """Whether the junction of two runs of words is proven (cached per pair of runs)."""
+        known = self._junctions.get((left, right))
+        if known is None:
+            known = self.segmenter.separable(self._cut(left).tail, self._cut(right).head)
+            if len(self._junctions) > 200_000:
+                self._junctions.clear()
+            self._junctions[(left, right)] = known
+        return known
+
+    def _protect(self) -> list[str]:
+        return [*self.spec.own_brands, *self.spec.foreign_brands]
+
+    def _cut(self, word: str) -> _WordCut:
+        known = self._word_cache.get(word)
+        if known is None:
+            spans = tuple(protected_spans(word, self._protect()))
+            tokens = tuple(self.segmenter.tokenize(word, self._protect()))
+            head = word[: spans[0][0]] if spans else word
+            tail = word[spans[-1][1] :] if spans else word
+            known = _WordCut(tokens, spans, head, tail)
+            if len(self._word_cache) > 100_000:  # a sheet of unique words: keep memory flat
+                self._word_cache.clear()
+            self._word_cache[word] = known
+        return known
