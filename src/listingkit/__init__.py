@@ -36,7 +36,6 @@ from listingkit.errors import (
 from listingkit.findings import Finding, Hit, Location, Report, Severity
 from listingkit.ruleset import (
     FactInfo,
-    PlatformRules,
     Rules,
     find_store_file,
     load_rules,
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
     from listingkit.naming.grammar import NameGrammar, NameParts
     from listingkit.naming.journal import Journal
     from listingkit.naming.plan import RenamePlan, plan_renames
+    from listingkit.ruleset.models import PlatformRules
     from listingkit.sheets import read_keywords, read_sheet
     from listingkit.slots.plan import SlotPlan, near_delist, plan_slots
     from listingkit.text.width import measure
@@ -64,8 +64,10 @@ if TYPE_CHECKING:
     from listingkit.title.lint import TitleInput, lint_title, lint_titles
 
 # Title, sheet and image work is imported on first use, so `import listingkit`
-# stays quick and an image run never loads jieba (STYLE: lazy where it pays).
+# stays quick and an image run never loads jieba (STYLE: lazy where it pays);
+# the rule-file schema too, so an image run with cached rules never loads pydantic.
 _LAZY = {
+    "PlatformRules": "listingkit.ruleset.models",
     "ImageFacts": "listingkit.image.probe",
     "ProbeError": "listingkit.image.probe",
     "probe_image": "listingkit.image.probe",

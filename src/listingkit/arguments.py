@@ -140,7 +140,7 @@ def _checked(kind: type[T], items: Iterable[object], name: str) -> Iterator[T]:
 
 def role_argument(value: object, name: str = "role") -> str | None:
     """An image role (``main``, ``detail`` …) or None."""
-    from listingkit.ruleset.models import IMAGE_ROLES
+    from listingkit.ruleset.rules import IMAGE_ROLES
 
     if value is None or (isinstance(value, str) and value in IMAGE_ROLES):
         return value

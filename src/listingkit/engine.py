@@ -29,7 +29,6 @@ from listingkit.registry import CheckSpec, Selection, checks_for
 from listingkit.ruleset import Rules
 from listingkit.subjects import file_subject, walk
 from listingkit.timelimit import DEFAULT_TIMEOUT, checked_timeout
-from listingkit.workers import process_pool
 
 __all__ = [
     "Progress",
@@ -181,6 +180,8 @@ def read_each(
     if workers < 2 or not load.parallel or not work:
         yield from _counted((reader(task) for reader, task in work), len(work), progress)
         return
+    from listingkit.workers import process_pool  # multiprocessing only when a pool runs
+
     pieces = workers * _PIECES_PER_PROCESS[heavy]
     size = max(_SMALLEST_PIECE[heavy], len(work) // pieces)
     with process_pool(workers) as pool:
@@ -220,6 +221,7 @@ def check_paths(
     progress: Progress | None = None,
     executor: Executor | None = None,
     families: Sequence[Family] | None = None,
+    cache: bool = False,
 ) -> Report:
     """Run every family a selected check needs over the files under ``paths``; one report.
 
@@ -239,7 +241,7 @@ def check_paths(
     else:
         wanted = kinds_read(codes)
         chosen = [family for family in families if family.kinds & wanted]
-    options = RunOptions(timeout=timeout, role=role)
+    options = RunOptions(timeout=timeout, role=role, cache=bool(cache))
     pipelines = [family.start(rules, selection, options) for family in chosen]
 
     found = _found(paths)
@@ -275,6 +277,7 @@ def check_files(
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
     executor: Executor | None = None,
+    cache: bool = False,
 ) -> Report:
     """Check every file under ``paths`` (folders walked recursively) with every selected family.
 
@@ -293,8 +296,10 @@ def check_files(
     ``Client.get_executor()``); it is used whatever the batch size and never
     shut down. By default a large batch is read on as many processes as cores
     (from 400 images, or fewer when pixels are decoded), a small one in this
-    process. The report is the same whatever reads the files. Arguments of
-    the wrong kind raise :class:`ArgumentError`.
+    process. The report is the same whatever reads the files. ``cache``: take
+    what was read of an unchanged image from the user's cache folder and keep
+    what is read (:mod:`listingkit.cache`); the report is the same either way.
+    Arguments of the wrong kind raise :class:`ArgumentError`.
     """
     return check_paths(
         paths,
@@ -304,4 +309,5 @@ def check_files(
         timeout=timeout,
         progress=progress,
         executor=executor,
+        cache=cache,
     )

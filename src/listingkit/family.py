@@ -93,6 +93,9 @@ class RunOptions:
     timeout: float | None = None
     #: One role for every image instead of the one folder and file names give.
     role: str | None = None
+    #: Keep what is read of each file in the user's cache folder, and take it
+    #: from there when the file is unchanged (:mod:`listingkit.cache`).
+    cache: bool = False
 
 
 class Pipeline(Protocol):

@@ -22,6 +22,7 @@ from typing import Any
 
 from listingkit import __version__
 from listingkit.cli import (
+    cache,
     check,
     explain,
     images,
@@ -156,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (check, images, names, rename, titles, slots, lint_titles, rules, explain):
+    for module in (check, images, names, rename, titles, slots, lint_titles, rules, explain, cache):
         module.add_parser(commands)
     return parser
 

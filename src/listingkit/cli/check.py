@@ -9,8 +9,10 @@ from typing import Any
 
 from listingkit.cli.common import (
     add_batch_options,
+    add_cache_option,
     add_common_options,
     batch_options,
+    cache_wanted,
     check_output,
     emit_report,
     selection_of,
@@ -31,6 +33,7 @@ def add_parser(commands: Any) -> None:
     )
     add_common_options(parser)
     add_batch_options(parser)
+    add_cache_option(parser)
     parser.set_defaults(handler=_check)
 
 
@@ -52,11 +55,16 @@ def _titles_read(target: str | None, paths: list[str]) -> list[str]:
 
 def _check(args: argparse.Namespace) -> int:
     selection = selection_of(args)
-    rules = resolve_rules(args.platform, args.rules, start=args.paths[0])
+    rules = resolve_rules(args.platform, args.rules, start=args.paths[0], cached=cache_wanted(args))
     inputs = [*args.paths, *rules.paths, *_titles_read(args.output, args.paths)]
     check_output(args.output, inputs, force=args.force)
     with batch_options(args) as batch:
         report = check_files(
-            args.paths, rules, select=selection.select, ignore=selection.ignore, **batch
+            args.paths,
+            rules,
+            select=selection.select,
+            ignore=selection.ignore,
+            cache=cache_wanted(args),
+            **batch,
         )
     return emit_report(report, args, inputs)

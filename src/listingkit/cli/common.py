@@ -28,8 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "add_batch_options",
+    "add_cache_option",
     "add_common_options",
     "batch_options",
+    "cache_wanted",
     "check_docs",
     "check_output",
     "emit_report",
@@ -143,6 +145,23 @@ def add_batch_options(parser: argparse.ArgumentParser) -> None:
             f"（默认 {DEFAULT_TIMEOUT:g}；0 不限；最多 {MAX_TIMEOUT:g}，inf 不接受）"
         ),
     )
+
+
+def add_cache_option(parser: argparse.ArgumentParser) -> None:
+    """--no-cache, for commands whose image reads are kept in the user's cache folder."""
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="不用缓存：每张图都重新读取（默认只重读内容有变化的图；"
+        "也可设环境变量 LISTINGKIT_NO_CACHE=1；清空缓存用 listingkit cache clean）",
+    )
+
+
+def cache_wanted(args: argparse.Namespace) -> bool:
+    """Whether this run keeps and uses image reads: not with --no-cache or LISTINGKIT_NO_CACHE=1."""
+    from listingkit.cache import cache_enabled
+
+    return cache_enabled(bool(getattr(args, "no_cache", False)))
 
 
 @contextmanager

@@ -9,15 +9,17 @@ from typing import Any
 
 from listingkit.cli.common import (
     add_batch_options,
+    add_cache_option,
     add_common_options,
     batch_options,
+    cache_wanted,
     check_output,
     emit_report,
     selection_of,
 )
 from listingkit.errors import InputError
 from listingkit.ruleset import resolve_rules
-from listingkit.ruleset.models import IMAGE_ROLES
+from listingkit.ruleset.rules import IMAGE_ROLES
 
 __all__ = ["add_parser", "expand"]
 
@@ -37,6 +39,7 @@ def add_parser(commands: Any) -> None:
     )
     add_common_options(parser)
     add_batch_options(parser)
+    add_cache_option(parser)
     parser.set_defaults(handler=_images)
 
 
@@ -59,10 +62,18 @@ def _images(args: argparse.Namespace) -> int:
 
     selection = selection_of(args)
     paths = expand(args.paths)
-    rules = resolve_rules(args.platform, args.rules, start=Path(paths[0]))
+    rules = resolve_rules(
+        args.platform, args.rules, start=Path(paths[0]), cached=cache_wanted(args)
+    )
     check_output(args.output, [*paths, *rules.paths], force=args.force)
     with batch_options(args) as batch:
         report = check_images(
-            paths, rules, role=args.role, select=selection.select, ignore=selection.ignore, **batch
+            paths,
+            rules,
+            role=args.role,
+            select=selection.select,
+            ignore=selection.ignore,
+            cache=cache_wanted(args),
+            **batch,
         )
     return emit_report(report, args)

@@ -14,8 +14,6 @@ from listingkit.printable import printable, show_path
 from listingkit.registry import all_checks
 from listingkit.ruleset import Rules, builtin_names, load_rules, resolve_rules
 from listingkit.ruleset.loader import load_rule_file
-from listingkit.ruleset.schema_doc import rules_document
-from listingkit.ruleset.show import rules_to_dict, rules_to_text
 from listingkit.safeio.read import read_input
 from listingkit.status import EXIT_OK
 from listingkit.timelimit import DEFAULT_TIMEOUT, FileTimeout, time_limit
@@ -91,6 +89,9 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    # Imported here: building the parser for an image run must not load the schema.
+    from listingkit.ruleset.show import rules_to_dict, rules_to_text
+
     if args.name:
         rules = load_rules(args.name)
     else:
@@ -121,6 +122,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    from listingkit.ruleset.schema_doc import rules_document
+
     sys.stdout.write(rules_document())
     return EXIT_OK
 

@@ -20,9 +20,9 @@ from listingkit.image.probe import ImageFacts
 
 if TYPE_CHECKING:
     from listingkit.image.watermark import WatermarkMatch
+    from listingkit.ruleset.models import ImageSpec
 from listingkit.registry import check
 from listingkit.ruleset import Rules
-from listingkit.ruleset.models import ImageSpec
 
 __all__ = [
     "READS_BACKGROUND",

@@ -1,7 +1,9 @@
 """What an image file is, read from its header, without decoding its pixels.
 
-The facts a spec check needs come from the header, read through
-:mod:`listingkit.image.decode` (nothing here calls ``load()``): the real format
+The facts a spec check needs come from the header, read byte by byte for the
+JPEGs and PNGs :mod:`~listingkit.image.header` is sure of and through
+:mod:`listingkit.image.decode` for every other file (nothing here calls
+``load()``): the real format
 (by content, not by extension), the size as displayed (EXIF orientation
 applied), mode and bit depth, an embedded colour profile, animation and
 progressive encoding. A truncated file is found by its missing end marker, read
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from listingkit.errors import ProbeError
 from listingkit.image.decode import DEFAULT_MAX_PIXELS, QUARTER_TURNS, ImageFile, open_image
+from listingkit.image.header import read_header
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -190,9 +193,16 @@ def probe_image(path: str | os.PathLike[str], *, max_pixels: int | None = None) 
         return image_facts(file)
 
 
-def image_facts(file: ImageFile) -> ImageFacts:
-    """The facts of an open image file, from its header. Raises :class:`ProbeError`."""
-    header = file.header()
+def image_facts(file: ImageFile, *, library: bool = False) -> ImageFacts:
+    """The facts of an open image file, from its header. Raises :class:`ProbeError`.
+
+    A JPEG or PNG is read by :mod:`listingkit.image.header` when it is sure of
+    the file, otherwise (and with ``library``) by the image library: the facts
+    are the same either way.
+    """
+    header = None if library else read_header(file)
+    if header is None:
+        header = file.header()
     width, height = header.width, header.height
     if header.orientation in QUARTER_TURNS:
         width, height = height, width

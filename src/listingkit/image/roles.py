@@ -37,29 +37,58 @@ def place_image(
     display: str, layout: Mapping[Any, Sequence[str]], forced: str | None = None
 ) -> Placement:
     """The role, slot and product folder of an image named ``display`` (a POSIX path)."""
-    path = PurePosixPath(display)
-    folders = [_fold(part) for part in path.parts[:-1]]
-    stem = _fold(path.stem)
     names = _names(tuple((role, tuple(group)) for role, group in layout.items()))
-    role = forced
-    product_parts = path.parts[:-1]
-    if role is None:
-        role = next((r for r, name in names if stem.startswith(name)), None)
-    for index in range(len(folders) - 1, -1, -1):
-        match = next((r for r, name in names if folders[index] == name), None)
-        if match is not None:
-            role = role or match
-            product_parts = path.parts[:index]
-            break
-    number = _NUMBER.search(stem)
-    slot = int(number.group(1)) if number and len(number.group(1)) <= 2 else None
-    product = PurePosixPath(*product_parts).as_posix() if product_parts else "."
+    head, slash, name = display.rpartition("/")
+    if name in ("", ".", ".."):  # not a plain file name: PurePosixPath says what it is
+        path = PurePosixPath(display)
+        named, slot = _name_place(path.stem, names)
+        folder_role, product = _place_folder(path.parts[:-1], names)
+    else:
+        # Names repeat from folder to folder (01.jpg …), and every image of a
+        # folder shares its folder's role and product: each worked out once.
+        named, slot = _name_place(_stem(name), names)
+        folder_role, product = _folder(head + slash, names)
+    role = named if forced is None else forced
+    if folder_role is not None:
+        role = role or folder_role
     return Placement(role, slot, product)
 
 
+@lru_cache(maxsize=4096)
+def _name_place(stem: str, names: tuple[tuple[Any, str], ...]) -> tuple[Any, int | None]:
+    """(the role a file name begins with, the slot its last number gives) of a stem."""
+    folded = _fold(stem)
+    role = next((r for r, name in names if folded.startswith(name)), None)
+    number = _NUMBER.search(folded)
+    slot = int(number.group(1)) if number and len(number.group(1)) <= 2 else None
+    return role, slot
+
+
+def _stem(name: str) -> str:
+    """The name less its suffix, as ``PurePosixPath.stem`` has it."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+@lru_cache(maxsize=4096)
+def _folder(folder: str, names: tuple[tuple[Any, str], ...]) -> tuple[Any, str]:
+    """(the role the innermost role folder gives, the product folder) of a folder."""
+    return _place_folder(PurePosixPath(folder).parts, names)
+
+
+def _place_folder(parts: tuple[str, ...], names: tuple[tuple[Any, str], ...]) -> tuple[Any, str]:
+    folders = [_fold(part) for part in parts]
+    for index in range(len(folders) - 1, -1, -1):
+        match = next((r for r, name in names if folders[index] == name), None)
+        if match is not None:
+            product = parts[:index]
+            return match, PurePosixPath(*product).as_posix() if product else "."
+    return None, PurePosixPath(*parts).as_posix() if parts else "."
+
+
 @lru_cache(maxsize=8)
-def _names(layout: tuple[tuple[Any, tuple[str, ...]], ...]) -> list[tuple[Any, str]]:
+def _names(layout: tuple[tuple[Any, tuple[str, ...]], ...]) -> tuple[tuple[Any, str], ...]:
     """(role, folded name) pairs, longer names first: 白底图 before 白底, 3x4 before 3."""
     names = [(role, _fold(name)) for role, group in layout for name in group]
     names.sort(key=lambda rn: -len(rn[1]))
-    return names
+    return tuple(names)

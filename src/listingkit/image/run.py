@@ -42,6 +42,8 @@ from listingkit.subjects import FileSubject, FolderProblem, ImageError, walk
 from listingkit.timelimit import DEFAULT_TIMEOUT, FileTimeout, checked_timeout, time_limit
 
 if TYPE_CHECKING:
+    from listingkit.cache.images import ImageReads
+    from listingkit.image.watermark import Placement as LogoPlacement
     from listingkit.image.watermark import Watermark, WatermarkMatch
 
 __all__ = [
@@ -57,7 +59,12 @@ __all__ = [
 Progress = Callable[[int, int], None]
 
 # Below this many files (or images to decode), a second process costs more than it saves.
-PARALLEL_MIN_FILES = 400
+# A header read takes about 60 µs here, pickling it to a worker and back costs
+# half as much again, and each worker spends some 0.4 s of CPU starting up: on
+# 4,000 files the pool cost 20% more CPU than reading in this process and saved
+# no time even with the second core idle, so header reads stay here unless a
+# batch is very large.
+PARALLEL_MIN_FILES = 50_000
 PARALLEL_MIN_DECODES = 40
 PARALLEL_MIN_SEARCHES = 8  # a watermark search takes about 250 ms
 
@@ -117,6 +124,7 @@ class ImageChecker:
             images.white_level if white else None,
             template,
             self.timeout,
+            _logo_placement(mark) if template is not None else None,
         )
 
     def check(
@@ -178,6 +186,7 @@ def check_images(
     timeout: float | None = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
     executor: Executor | None = None,
+    cache: bool = False,
 ) -> Report:
     """Check every image under ``paths`` (folders walked recursively).
 
@@ -189,7 +198,9 @@ def check_images(
     files are done. ``executor``: where the files are read, any
     ``concurrent.futures.Executor``, as for :func:`~listingkit.engine.check_files`
     (default: this process, or as many processes as cores for a large batch).
-    Arguments of the wrong kind raise :class:`ArgumentError`.
+    ``cache``: take what was read of an unchanged file from the user's cache
+    folder and keep what is read (:mod:`listingkit.cache.images`); the report
+    is the same either way. Arguments of the wrong kind raise :class:`ArgumentError`.
     """
     paths, rules = path_list(paths), rules_argument(rules)
     role, timeout = role_argument(role), checked_timeout(timeout)
@@ -210,11 +221,29 @@ def check_images(
     ]
     findings = [f for folder in found.folders for f in checker.folder(folder)]
     # Each file is checked as its read comes back, while the workers read the next.
-    reads = read_all(tasks, progress, executor)
+    # -- results cache: kept reads of unchanged files, only the others read --
+    kept = _results_cache(rules, select, ignore) if cache else None
+    if kept is not None:
+        reads = kept.read_through(tasks, progress, executor)
+    else:
+        reads = read_all(tasks, progress, executor)
+    # -- end of results cache --
     for (path, display), placement, read in zip(files, placements, reads, strict=True):
         findings += checker.check(path, display, read, placement)
+    if kept is not None:
+        kept.save()
     findings += checker.finish()
     return Report(rules.platform, findings, [display for _, display in files])
+
+
+def _results_cache(rules: Rules, select: Sequence[str], ignore: Sequence[str]) -> ImageReads:
+    """The kept reads of a run with these rules and checks (:mod:`listingkit.cache.images`)."""
+    from listingkit.cache.images import ImageReads
+
+    codes = Selection(tuple(select), tuple(ignore)).codes()
+    return ImageReads.for_run(
+        rules.paths, rules.platform, codes, reader=perform, read_type=Read, load=load_of
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +255,8 @@ class Task:
     white_level: int | None  # measure the background with this level; None: do not
     watermark: str | None = None  # look for this watermark template; None: do not
     timeout: float | None = None  # seconds allowed for all of it; None: no limit
+    #: Where the store declares its logo goes ([images.watermark] position/region/scale).
+    logo: LogoPlacement | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +299,7 @@ def _read(task: Task) -> Read:
         background = measure_reduced(pixels.reduced, pixels.shown, white_level=task.white_level)
     if task.watermark is None:
         return Read(facts, background)
-    match = _watermark(task.watermark).find_in(pixels)
+    match = _watermark(task.watermark).find_in(pixels, placement=task.logo)
     return Read(facts, background, match, watermark_checked=True)
 
 
@@ -277,6 +308,13 @@ def _work_width() -> int:
     from listingkit.image.watermark import WORK_WIDTH
 
     return WORK_WIDTH
+
+
+def _logo_placement(mark: object) -> LogoPlacement | None:
+    """The logo placement a watermark spec declares (the search module loads only here)."""
+    from listingkit.image.watermark import Placement as Logo
+
+    return Logo.of_rules(mark)
 
 
 @lru_cache(maxsize=4)

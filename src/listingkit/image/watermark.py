@@ -3,15 +3,21 @@
 A store names its logo once; :meth:`Watermark.load` prepares it and
 :meth:`Watermark.find` looks for it in one image after another. The logo may be
 anywhere, 5–30 % of the image width, blended at 30–100 % opacity, over a plain
-or a busy background, and the image JPEG-compressed.
+or a busy background, and the image JPEG-compressed. A store that declares where
+its logo goes (:class:`Placement`: a corner or a box, a width range, a least
+width) has only that region searched, at those sizes, and the best two places
+verified: many times faster, and a logo elsewhere does not count.
 
 How, in two stages (the choices were measured with
 ``benchmarks/watermark_accuracy.py``):
 
 1. **Search.** The image is decoded at no more than 800 pixels wide (JPEG draft
    mode decodes big photos at 1/2, 1/4 or 1/8 size for free) and halved once
-   more; the smallest sizes (under 7.5 % of the width) are searched on the
-   decoded image itself, where their text and emblem are still apart. On that
+   more (twice for sizes that stay 48 px wide there); searching anywhere, the
+   smallest sizes too are searched on that level only, 20–30 px wide, where a
+   full-resolution pass would cost two thirds of the time. Searching a declared
+   region, they are searched on the decoded image itself, where their text and
+   emblem are still apart. On that
    grey image every pixel gets its local edge *orientation*
    (the doubled-angle vector of the smoothed structure tensor, normalised so
    that a faint edge counts nearly as much as a strong one). The logo, drawn
@@ -25,9 +31,12 @@ How, in two stages (the choices were measured with
    cross-correlation (penalises clutter that the logo does not explain) and the
    coverage (the share of the logo's edges that are there: penalises a single
    line or rectangle that happens to lie on the logo's frame).
-2. **Verification.** The best 12 places (the best 5 of every size, overlaps
-   removed) are looked at again at the decoded resolution, at sizes ±5 % around
-   the one found (2.5 % steps, then half a step either side of the best), placed
+2. **Verification.** The best 16 places (the best 5 of every size; of two
+   overlapping places the weaker is dropped unless their sizes differ by more
+   than 30 %, so a small size matching a part of the logo cannot hide the logo's
+   own size) are looked at again at the decoded resolution, at sizes ±5 % around
+   the one found (±10 % for one found 20–30 px wide; 2.5 % steps, then half a
+   step either side of the best), placed
    by the orientation correlation, and three measures are taken there: that
    correlation; the correlation of the signed gradients with the best
    non-negative mix of the logo's gradients over black and over white (a logo
@@ -35,6 +44,10 @@ How, in two stages (the choices were measured with
    weaker match of the two halves of the logo's inside, which rejects a plain
    box of the logo's shape. A logistic combination, fitted on a labelled
    benchmark set, is the score; :data:`THRESHOLD` decides.
+
+Templates and their spectra are made once per logo width (and search-level shape)
+and kept on the :class:`Watermark`: a process that checks many images (each
+worker keeps its own, :func:`listingkit.image.run._watermark`) makes them once.
 
 The box is the logo's visible part: its pixels at least half as opaque as the
 most opaque one, so a logo file's transparent margin does not count.
@@ -46,11 +59,14 @@ to :meth:`Watermark.find_in`. An image that cannot be read raises
 the search itself runs outside the decoder, so a bug in it surfaces as itself
 and is never reported as a broken file.
 
-Known limits, from the benchmark (precision 0.985, recall 0.960 on its default
-set): a faint logo (30–55 %) over strong regular stripes is missed about one time
-in six; another name beside the store's own emblem is taken for the logo about
-one time in ten. Decoding, search and verification take about 250 ms per 800×800
-JPEG on one core, two thirds of it the search of the smallest sizes.
+Known limits, from the benchmark (searching anywhere: precision 0.979, recall
+0.955 on its default set, 0.985 and 0.960 on seed 12; in a declared corner at
+8–16 % of the width: 0.990–0.995 and 0.960): a faint logo (30–55 %) over strong
+regular stripes is missed about one time in six; another name beside the store's
+own emblem is taken for the logo about one time in ten. Searching anywhere costs
+about 2.4 times less CPU than a search with a full-resolution pass (89 against
+214 ms per 800×800 image on a loaded two-core machine); a declared corner about
+11 ms there, 8–9 ms on a quiet one.
 """
 
 from __future__ import annotations
@@ -70,7 +86,16 @@ import numpy.typing as npt
 from listingkit.errors import ProbeError
 from listingkit.image.decode import DEFAULT_MAX_PIXELS, Pixels, Wanted, open_image
 
-__all__ = ["THRESHOLD", "WORK_WIDTH", "UnreadableImage", "Watermark", "WatermarkMatch", "iou"]
+__all__ = [
+    "POSITIONS",
+    "THRESHOLD",
+    "WORK_WIDTH",
+    "Placement",
+    "UnreadableImage",
+    "Watermark",
+    "WatermarkMatch",
+    "iou",
+]
 
 Array = npt.NDArray[np.float32]
 
@@ -99,11 +124,19 @@ _MIN_FINE_TEMPLATE = 30
 # Edge strength (grey levels per pixel) at which an edge's orientation counts
 # half: above JPEG block noise at quality 70, below a 30 % logo's edges.
 _EDGE_FLOOR = 4.0
+# Whether a search anywhere goes down to the working image for the smallest sizes.
+_FINE_ANYWHERE = False
 # Places verified after stage 1, from the best few of every size.
-_CANDIDATES = 12
+_CANDIDATES = 16
 _PEAKS_PER_SIZE = 5
+# Two overlapping places are both kept when their sizes differ by more than this
+# ratio: a small size matching part of the logo must not hide the logo's own size.
+_DISTINCT_SIZE = 1.3
 # Verification sizes, relative to the one stage 1 found.
 _REFINE = (0.95, 0.975, 1.0, 1.025, 1.05)
+# ... and for a small logo found on the search level (20–30 px there), whose size
+# is known only to about ±10 %.
+_REFINE_ROUGH = (0.9, 0.925, 0.95, 0.975, 1.0, 1.025, 1.05, 1.075, 1.1)
 # Logistic weights (bias; orientation correlation, gradient correlation, inside
 # match), fitted on every candidate of benchmarks/watermark_accuracy.py --seed 11
 # --count 600, then the bias moved by +1.39 so that THRESHOLD 0.5 is where
@@ -120,6 +153,84 @@ _TEMPLATE_MARGIN = 3
 # ≈80 MB per size at 800 px): a batch of mixed 800×800 and 750×1000 images never
 # recomputes them.
 _SPECTRA_SHAPES = 10
+# Verification spectra kept (one per logo width and window shape; up to 0.4 MB
+# each for a 30 % logo, far less for small ones).
+_VERIFY_SPECTRA = 160
+
+
+#: ``position`` of ``[images.watermark]``: the box (fractions of the image) it stands for.
+#: A corner is a quarter of the image, ``center`` its middle half: room for a logo
+#: of 30 % of the width with a margin.
+POSITIONS: dict[str, tuple[float, float, float, float]] = {
+    "top_left": (0.0, 0.0, 0.5, 0.5),
+    "top_right": (0.5, 0.0, 1.0, 0.5),
+    "bottom_left": (0.0, 0.5, 0.5, 1.0),
+    "bottom_right": (0.5, 0.5, 1.0, 1.0),
+    "center": (0.25, 0.25, 0.75, 0.75),
+}
+# Places verified when the store declared where its logo goes: few sizes over a
+# small region leave few look-alike places.
+_DECLARED_CANDIDATES = 2
+# A declared region is searched this far beyond its edges (working pixels), so a
+# logo drawn flush with the region's edge is inside the searched crop.
+_REGION_SLACK = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a store puts its logo: a box in fractions of the image and a width range.
+
+    Built from ``[images.watermark]`` (``position`` or ``region``, ``scale``,
+    ``min_width_px``) by :meth:`of`; the logo is looked for only there.
+    """
+
+    region: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)  # x0, y0, x1, y1
+    scale: tuple[float, float] = (_MIN_SCALE, _MAX_SCALE)  # logo width / image width
+    min_width_px: int = 0  # in the original image's pixels
+
+    @classmethod
+    def of(
+        cls,
+        position: str | None = None,
+        region: list[float] | tuple[float, ...] | None = None,
+        scale: list[float] | tuple[float, ...] | None = None,
+        min_width_px: int | None = None,
+    ) -> Placement | None:
+        """The placement a rule file declares, or None when it declares none (search anywhere)."""
+        if position is None and region is None and scale is None and not min_width_px:
+            return None
+        if position is not None and position not in POSITIONS:
+            raise ValueError(f"水印位置 {position!r} 应是 {'、'.join(POSITIONS)} 之一")
+        box = POSITIONS[position] if position is not None else (0.0, 0.0, 1.0, 1.0)
+        if region is not None:
+            x0, y0, x1, y1 = region
+            box = (float(x0), float(y0), float(x1), float(y1))
+        low, high = (_MIN_SCALE, _MAX_SCALE) if scale is None else scale
+        if not (0 <= box[0] < box[2] <= 1 and 0 <= box[1] < box[3] <= 1):
+            raise ValueError(f"水印区域 {list(box)} 应满足 0 ≤ x0 < x1 ≤ 1、0 ≤ y0 < y1 ≤ 1")
+        if not (_MIN_SCALE <= low <= high <= _MAX_SCALE):
+            raise ValueError(
+                f"水印宽度范围 [{low:g}, {high:g}] 应在 {_MIN_SCALE:g} 到 {_MAX_SCALE:g} 之间，"
+                "且最小值不大于最大值"
+            )
+        return cls(box, (float(low), float(high)), int(min_width_px or 0))
+
+    @classmethod
+    def of_rules(cls, mark: Any) -> Placement | None:
+        """The placement ``[images.watermark]`` (a validated ``WatermarkSpec``) declares."""
+        return cls.of(mark.position, mark.region, mark.scale, mark.min_width_px)
+
+    def scales(self, shown_width: int) -> list[float]:
+        """The logo sizes to search in an image ``shown_width`` pixels wide, ≈10 % apart."""
+        low = max(self.scale[0], self.min_width_px / max(1, shown_width))
+        high = self.scale[1]
+        if low > high:
+            return []
+        ratio = (_MAX_SCALE / _MIN_SCALE) ** (1 / (_SCALE_STEPS - 1))
+        steps = max(0, math.ceil(math.log(high / low) / math.log(ratio) - 1e-9))
+        if steps == 0:
+            return [math.sqrt(low * high)]
+        return [low * (high / low) ** (k / steps) for k in range(steps + 1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +259,7 @@ class _Candidate:
     top: float
     scale: float
     search_score: float
+    rough: bool = False  # found with a template under _MIN_FINE_TEMPLATE px: size and place rougher
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +306,7 @@ def _orientation(*greys: Array) -> tuple[Array, Array]:
     xx, yy, xy = _smooth(xx * scale), _smooth(yy * scale), _smooth(xy * scale)
     energy = xx + yy
     norm = energy + np.float32(_EDGE_FLOOR**2)
-    field = np.stack([(xx - yy) / norm, 2 * xy / norm]).astype(np.float32)
+    field = np.stack([(xx - yy) / norm, 2 * xy / norm]).astype(np.float32, copy=False)
     return field, energy
 
 
@@ -312,6 +424,10 @@ class Watermark:
         self._aspect = logo.height / logo.width
         self._templates: dict[int, _Template] = {}
         self._gradient_templates: dict[int, tuple[Array, Array]] = {}
+        self._verify_spectra: OrderedDict[
+            tuple[int, tuple[int, int]],
+            tuple[npt.NDArray[np.complex64], npt.NDArray[np.complex64]],
+        ] = OrderedDict()
         self._spectra: OrderedDict[
             tuple[int, int], dict[int, tuple[npt.NDArray[np.complex64], ...]]
         ] = OrderedDict()
@@ -412,20 +528,38 @@ class Watermark:
     # -- stage 1 --------------------------------------------------------------
 
     def _search(self, grey: Array) -> list[_Candidate]:
-        """The best few logo places and sizes (border included in ``grey``)."""
+        """The best few logo places and sizes anywhere (border included in ``grey``)."""
         work_w = grey.shape[1] - 2 * _BORDER
+        return self._search_levels(grey, work_w, _scales(), _CANDIDATES, fine=_FINE_ANYWHERE)
+
+    def _search_levels(
+        self,
+        grey: Array,
+        work_w: int,
+        scales: list[float],
+        keep: int = _CANDIDATES,
+        origin: tuple[int, int] = (0, 0),
+        fine: bool = True,
+    ) -> list[_Candidate]:
+        """The best few logo places and sizes.
+
+        ``grey`` is the bordered working image, or the part of it whose top-left
+        corner is at ``origin`` (bordered coordinates); ``work_w`` is the working
+        image's width, which the scales are shares of. ``fine``: search the
+        smallest sizes on the working image itself rather than on the search level.
+        """
         base_factor = 1
-        while grey.shape[1] // (base_factor * 2) >= _SEARCH_WIDTH:
+        while (work_w + 2 * _BORDER) // (base_factor * 2) >= _SEARCH_WIDTH:
             base_factor *= 2
         pyramid = {1: grey}
         levels: dict[int, tuple[Array, tuple[npt.NDArray[np.complex64], ...]]] = {}
         found: list[_Candidate] = []
-        for scale in _scales():
+        for scale in scales:
             factor = base_factor
             while scale * work_w / (factor * 2) >= _MIN_TEMPLATE:
                 factor *= 2
             # A logo too small to tell apart on the search level is searched finer.
-            while factor > 1 and scale * work_w / factor < _MIN_FINE_TEMPLATE:
+            while fine and factor > 1 and scale * work_w / factor < _MIN_FINE_TEMPLATE:
                 factor //= 2
             width = max(8, round(scale * work_w / factor))
             if factor not in levels:
@@ -468,10 +602,11 @@ class Watermark:
                 m = _TEMPLATE_MARGIN
                 found.append(
                     _Candidate(
-                        left=(x + m) * factor - _BORDER,
-                        top=(y + m) * factor - _BORDER,
+                        left=(x + m) * factor + origin[0] - _BORDER,
+                        top=(y + m) * factor + origin[1] - _BORDER,
                         scale=scale,
                         search_score=value,
+                        rough=width < _MIN_FINE_TEMPLATE,
                     )
                 )
                 h2, w2 = t.height // 2 + 1, t.width // 2 + 1
@@ -480,9 +615,13 @@ class Watermark:
         kept: list[_Candidate] = []
         for candidate in found:
             box = self._box(candidate.left, candidate.top, candidate.scale, work_w)
-            if all(iou(box, self._box(k.left, k.top, k.scale, work_w)) < 0.3 for k in kept):
+            if all(
+                iou(box, self._box(k.left, k.top, k.scale, work_w)) < 0.3
+                or max(k.scale, candidate.scale) > _DISTINCT_SIZE * min(k.scale, candidate.scale)
+                for k in kept
+            ):
                 kept.append(candidate)
-            if len(kept) == _CANDIDATES:
+            if len(kept) == keep:
                 break
         return kept
 
@@ -512,12 +651,13 @@ class Watermark:
         work_w = grey.shape[1] - 2 * _BORDER
         m = _TEMPLATE_MARGIN
         base_width = candidate.scale * work_w
-        widths = sorted({max(8, round(base_width * factor)) for factor in _REFINE})
+        refine = _REFINE_ROUGH if candidate.rough else _REFINE
+        widths = sorted({max(8, round(base_width * factor)) for factor in refine})
         widths_max = widths[-1]
         largest = self._template(widths_max)
         # One window (in bordered coordinates) that holds the largest size at every
         # shift within the slack; stage 1 placed the logo to about a level pixel.
-        slack = max(4, round(0.06 * base_width))
+        slack = max(6 if candidate.rough else 4, round(0.06 * base_width))
         x0 = max(0, round(candidate.left) + _BORDER - m - slack)
         y0 = max(0, round(candidate.top) + _BORDER - m - slack)
         x1 = min(grey.shape[1], round(candidate.left) + _BORDER - m + largest.mask.shape[1] + slack)
@@ -548,8 +688,7 @@ class Watermark:
                 vh, vw = window[0] - th + 1, window[1] - tw + 1
                 if vh <= 0 or vw <= 0:
                     continue
-                tspec = np.conj(np.fft.rfft2(t.field.astype(np.float64), s=shape))
-                mspec = np.conj(np.fft.rfft2(t.mask.astype(np.float64), s=shape))
+                tspec, mspec = self._window_spectra(width, shape)
                 num = np.fft.irfft2((spectrum * tspec).sum(axis=0), s=shape)[:vh, :vw]
                 den = np.fft.irfft2(energy_spectrum * mspec, s=shape)[:vh, :vw]
                 ncc = num / (t.norm * np.sqrt(np.maximum(den, 1e-3 * float(t.mask.sum()))))
@@ -580,6 +719,29 @@ class Watermark:
             inside=inside,
             score=1 / (1 + math.exp(-z)),
         )
+
+    def _window_spectra(
+        self, width: int, shape: tuple[int, int]
+    ) -> tuple[npt.NDArray[np.complex64], npt.NDArray[np.complex64]]:
+        """The conjugate spectra of a verification template and its mask, kept for reuse.
+
+        Verification windows of one logo size fall on few FFT shapes, so a batch
+        of images computes each pair once.
+        """
+        key = (width, shape)
+        cached = self._verify_spectra.get(key)
+        if cached is not None:
+            self._verify_spectra.move_to_end(key)
+            return cached
+        t = self._template(width)
+        cached = (
+            np.conj(np.fft.rfft2(t.field.astype(np.float64), s=shape)).astype(np.complex64),
+            np.conj(np.fft.rfft2(t.mask.astype(np.float64), s=shape)).astype(np.complex64),
+        )
+        self._verify_spectra[key] = cached
+        while len(self._verify_spectra) > _VERIFY_SPECTRA:
+            self._verify_spectra.popitem(last=False)
+        return cached
 
     def _gradient_score(self, grey: Array, x: int, y: int, width: int) -> float:
         """How well the image's signed gradients are a mix of the logo's over black and white.
@@ -616,19 +778,48 @@ class Watermark:
 
     # -- public -----------------------------------------------------------------
 
-    def _verified(self, pixels: Pixels) -> tuple[list[_Verified], tuple[float, float]]:
+    def _verified(
+        self, pixels: Pixels, placement: Placement | None = None
+    ) -> tuple[list[_Verified], tuple[float, float]]:
         """Every verified candidate, best first, and the working→original scale factors."""
         if pixels.working is None:
             raise ValueError("the watermark search needs the decoder's working copy")
         grey, (shown_w, shown_h) = pixels.working, pixels.shown
         work_h, work_w = grey.shape
         grey = np.pad(grey, _BORDER, mode="edge")
-        results = [v for c in self._search(grey) if (v := self._verify(grey, c)) is not None]
+        if placement is None:
+            candidates = self._search(grey)
+        else:
+            candidates = self._search_declared(grey, work_w, work_h, shown_w, placement)
+        results = [v for c in candidates if (v := self._verify(grey, c)) is not None]
+        if placement is not None:
+            results = [v for v in results if _within(v, work_w, work_h, shown_w, placement)]
         results.sort(key=lambda v: -v.score)
         return results, (shown_w / work_w, shown_h / work_h)
 
+    def _search_declared(
+        self, grey: Array, work_w: int, work_h: int, shown_w: int, placement: Placement
+    ) -> list[_Candidate]:
+        """The best places within the declared region, at the declared sizes only."""
+        scales = placement.scales(shown_w)
+        if not scales:
+            return []
+        x0, y0, x1, y1 = placement.region
+        reach = _BORDER - _TEMPLATE_MARGIN - _REGION_SLACK
+        # Whole search-level pixels: the crop's halvings stay on the image's own grid.
+        left = max(0, (math.floor(x0 * work_w) + reach) // 8 * 8)
+        top = max(0, (math.floor(y0 * work_h) + reach) // 8 * 8)
+        right = min(grey.shape[1], math.ceil(x1 * work_w) + 2 * _BORDER - reach)
+        bottom = min(grey.shape[0], math.ceil(y1 * work_h) + 2 * _BORDER - reach)
+        crop = grey[top:bottom, left:right]
+        return self._search_levels(crop, work_w, scales, _DECLARED_CANDIDATES, (left, top))
+
     def find(
-        self, image_path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS
+        self,
+        image_path: str | os.PathLike[str],
+        *,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+        placement: Placement | None = None,
     ) -> WatermarkMatch | None:
         """The logo's place in the image, or None when it is not there.
 
@@ -638,11 +829,17 @@ class Watermark:
         """
         with _named(image_path, "图片"), open_image(image_path, max_pixels) as file:
             pixels = file.pixels(Wanted(working=WORK_WIDTH))
-        return self.find_in(pixels)
+        return self.find_in(pixels, placement=placement)
 
-    def find_in(self, pixels: Pixels) -> WatermarkMatch | None:
-        """The logo's place in an image already decoded with ``Wanted(working=WORK_WIDTH)``."""
-        results, (fx, fy) = self._verified(pixels)
+    def find_in(
+        self, pixels: Pixels, *, placement: Placement | None = None
+    ) -> WatermarkMatch | None:
+        """The logo's place in an image already decoded with ``Wanted(working=WORK_WIDTH)``.
+
+        With a ``placement`` (where the store declared its logo goes) only that
+        region is searched, at the declared sizes: a logo elsewhere is not found.
+        """
+        results, (fx, fy) = self._verified(pixels, placement)
         if not results or results[0].score < THRESHOLD:
             return None
         v = results[0]
@@ -653,3 +850,21 @@ class Watermark:
             round((v.top + v.height) * fy),
         )
         return WatermarkMatch(box=box, scale=v.scale, score=round(v.score, 4))
+
+
+def _within(v: _Verified, work_w: int, work_h: int, shown_w: int, placement: Placement) -> bool:
+    """Whether a verified logo lies in the declared region, at a declared size.
+
+    Verification may move a candidate by a few pixels and resize it by 5 %.
+    """
+    x0, y0, x1, y1 = placement.region
+    slack = _REGION_SLACK
+    high = placement.scale[1]
+    low = max(placement.scale[0], placement.min_width_px / max(1, shown_w))
+    return (
+        v.left >= x0 * work_w - slack
+        and v.top >= y0 * work_h - slack
+        and v.left + v.width <= x1 * work_w + slack
+        and v.top + v.height <= y1 * work_h + slack
+        and low * 0.95 <= v.scale <= high * 1.05
+    )

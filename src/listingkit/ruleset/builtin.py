@@ -7,7 +7,6 @@ small) so a name resolves without loading the whole chain.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +32,8 @@ def builtin_names() -> list[str]:
 @cache
 def _own_aliases(path: Path) -> tuple[str, ...]:
     """The ``aliases`` a shipped file itself lists (not inherited ones)."""
+    import tomllib  # only when a name is not a platform id: a cached run never parses TOML
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

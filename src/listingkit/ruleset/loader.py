@@ -19,6 +19,11 @@ All problems are raised together as one :class:`RuleFileError`; the result
 is :class:`~listingkit.ruleset.rules.Rules`. Which file a command uses is
 :func:`resolve_rules`; finding a store's file is :mod:`~listingkit.ruleset.store`.
 
+With ``cached=True`` (an image run) a rule file whose files have not changed
+is read back from :mod:`~listingkit.ruleset.cache` instead: the steps above,
+and the pydantic and TOML modules they need, are imported only when a file
+has to be read.
+
 Import these from :mod:`listingkit.ruleset`; the names that moved out of this
 module (``Rules``, ``FactInfo``, ``Origin``, the store search) are still
 importable from here.
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from listingkit.arguments import kind_of
 from listingkit.errors import ArgumentError, RuleFileError, RuleProblem, UsageError
@@ -39,15 +45,13 @@ from listingkit.ruleset.builtin import (
     known_names_text,
     platform_names,
 )
-from listingkit.ruleset.chain import read_chain
-from listingkit.ruleset.merge import merge_chain
-from listingkit.ruleset.models import PlatformRules
+from listingkit.ruleset.locate import Origin
 from listingkit.ruleset.rules import FactInfo, Rules
-from listingkit.ruleset.sources import SourceRef, attach_sources, grade_caps, unknown_sources
 from listingkit.ruleset.store import STORE_FILE, find_store_file
-from listingkit.ruleset.tomlfile import Origin, TomlFile, suggest
-from listingkit.ruleset.validation import capped, unknown_checks, validate_model
-from listingkit.ruleset.wordlists import word_list_problems
+
+if TYPE_CHECKING:
+    from listingkit.ruleset.models import PlatformRules
+    from listingkit.ruleset.tomlfile import TomlFile
 
 __all__ = [
     "STORE_FILE",
@@ -67,7 +71,27 @@ __all__ = [
 _PARENT_SUPPLIES = frozenset({"CONF004", "CONF006"})
 
 
-def _load_file(path: Path) -> Rules:
+def _load_file(path: Path, cached: bool = False) -> Rules:
+    if cached:
+        from listingkit.ruleset.cache import cached_rules
+
+        return cached_rules(path, _read_file)
+    return _read_file(path)
+
+
+def _read_file(path: Path) -> Rules:
+    """Read, merge and validate ``path`` and what it extends and names."""
+    from listingkit.ruleset.chain import read_chain
+    from listingkit.ruleset.merge import merge_chain
+    from listingkit.ruleset.sources import (
+        SourceRef,
+        attach_sources,
+        grade_caps,
+        unknown_sources,
+    )
+    from listingkit.ruleset.validation import capped, unknown_checks, validate_model
+    from listingkit.ruleset.wordlists import word_list_problems
+
     problems: list[RuleProblem] = []
     chain = read_chain(path, problems)
     if not chain:
@@ -119,13 +143,15 @@ def _alias_problems(leaf: TomlFile, model: PlatformRules | None) -> list[RulePro
 
 
 def _unknown_platform(text: str) -> UsageError:
+    from listingkit.ruleset.tomlfile import suggest
+
     return UsageError(
         f"未知的平台 “{text}”{suggest(text, platform_names())}；"
         f"可用的平台：{known_names_text()}；规则文件请用 --rules 指定"
     )
 
 
-def load_rules(ref: str | os.PathLike[str]) -> Rules:
+def load_rules(ref: str | os.PathLike[str], *, cached: bool = False) -> Rules:
     """Load a shipped platform by id or alias (``"taobao"``, ``"淘宝"``) or a rule file.
 
     A string names a file only when it ends in ``.toml``; any other string is a
@@ -134,6 +160,11 @@ def load_rules(ref: str | os.PathLike[str]) -> Rules:
     :class:`RuleFileError` listing every problem, :class:`UsageError` for an
     unknown platform or a missing file, or :class:`ArgumentError` for something
     that is neither a name nor a path.
+
+    ``cached=True`` reads the rules back from the user's cache folder when no
+    file they were built from has changed (:mod:`listingkit.ruleset.cache`);
+    their ``model`` is then a read-only view with the same values, not a
+    pydantic model. ``rules show`` and ``rules validate`` never ask for it.
     """
     if not isinstance(ref, (str, os.PathLike)):
         raise ArgumentError(
@@ -143,25 +174,25 @@ def load_rules(ref: str | os.PathLike[str]) -> Rules:
         builtin = builtin_path(ref)
         if builtin is None:
             raise _unknown_platform(ref)
-        return _load_file(builtin)
+        return _load_file(builtin, cached)
     text = os.fspath(ref)
     path = Path(text)
     if path.exists() or path.is_symlink():
-        return _load_file(path)  # a folder or unreadable file is reported as CONF010
+        return _load_file(path, cached)  # a folder or unreadable file is reported as CONF010
     raise UsageError(f"规则文件 {show_path(text)} 不存在；请检查路径")
 
 
-def load_rule_file(ref: str | os.PathLike[str]) -> Rules:
+def load_rule_file(ref: str | os.PathLike[str], *, cached: bool = False) -> Rules:
     """A file named where a file is expected (``--rules``, ``rules validate``).
 
     A shipped platform's id or alias there still means the platform (as it
     always has); anything else is a path, with or without ``.toml``.
     """
     if isinstance(ref, str) and not names_file(ref) and builtin_id(ref) is not None:
-        return load_rules(ref)
+        return load_rules(ref, cached=cached)
     if not isinstance(ref, (str, os.PathLike)):
         return load_rules(ref)  # refused there, in the API's words
-    return load_rules(Path(ref))
+    return load_rules(Path(ref), cached=cached)
 
 
 def names_file(text: str) -> bool:
@@ -173,16 +204,19 @@ def resolve_rules(
     platform: str | None = None,
     rules_file: str | os.PathLike[str] | None = None,
     start: str | os.PathLike[str] = ".",
+    *,
+    cached: bool = False,
 ) -> Rules:
     """The rules a command uses: ``--rules``, else a store file, else ``--platform``.
 
     A store file found from ``start`` upward is used when it builds on the
     requested platform (or when none was requested); see :func:`find_store_file`
-    for where the search stops and which files it refuses.
+    for where the search stops and which files it refuses. ``cached`` is as
+    for :func:`load_rules`.
     """
     wanted = (builtin_id(platform) or platform) if platform else None
     if rules_file is not None:
-        rules = load_rule_file(rules_file)
+        rules = load_rule_file(rules_file, cached=cached)
         if wanted and rules.platform != wanted:
             raise UsageError(
                 f"规则文件 {rules.files[-1]} 属于平台 {rules.platform}，"
@@ -191,7 +225,7 @@ def resolve_rules(
         return rules
     store = find_store_file(start)
     if store is not None:
-        rules = load_rules(store)
+        rules = load_rules(store, cached=cached)
         if not wanted or rules.platform == wanted:
             return rules
     if not platform:
@@ -199,4 +233,4 @@ def resolve_rules(
             f"没有指定平台：请加 --platform（{known_names_text()}），"
             f"或在商品文件夹上层放一个 {STORE_FILE}"
         )
-    return load_rules(platform)
+    return load_rules(platform, cached=cached)

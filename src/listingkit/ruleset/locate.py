@@ -10,12 +10,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["KeyLines", "KeyPath", "line_of", "scan_key_lines", "table_at"]
+__all__ = ["KeyLines", "KeyPath", "Origin", "line_of", "scan_key_lines", "table_at"]
 
 KeyPath = tuple[str | int, ...]
 KeyLines = dict[KeyPath, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """The file and line that set a value."""
+
+    file: str
+    line: int | None
+
+    def __str__(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
 
 _BARE = r"[A-Za-z0-9_-]+"
 _QUOTED = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''

@@ -35,6 +35,9 @@ from pydantic import (
 )
 from pydantic import Strict as NoCoercion  # `Strict` is this module's base model
 
+# Defined where checks read them without loading the schema (an image run from the cache).
+from listingkit.ruleset.rules import IMAGE_ROLES, SOURCE_JOIN
+
 __all__ = [
     "DEFAULT_LAYOUT",
     "EXTEND_PREFIX",
@@ -67,7 +70,6 @@ ForbiddenChar = Literal[
 ]
 FormulaPart = Literal["marketing", "category", "brand", "product", "attribute", "modifier"]
 
-IMAGE_ROLES = ("main", "main_3x4", "white_background", "detail", "sku", "long")
 ImageRole = Literal["main", "main_3x4", "white_background", "detail", "sku", "long"]
 #: Folder names (or file-name beginnings) → role, as designers name them.
 DEFAULT_LAYOUT: dict[ImageRole, tuple[str, ...]] = {
@@ -229,8 +231,6 @@ class Source(Strict):
 
 #: ``extend_<key> = [...]`` appends to the list ``<key>`` of the file extended.
 EXTEND_PREFIX = "extend_"
-#: How a list extended across files names its several sources in ``source_for``.
-SOURCE_JOIN = " + "
 
 
 class Sourced(Strict):
@@ -360,12 +360,55 @@ class ImageSpec(Sourced):
         return self
 
 
+# The logo sizes the watermark search was measured on (benchmarks/watermark_accuracy.py).
+WatermarkScale = Annotated[float, BeforeValidator(_plain_number), AfterValidator(Range(0.05, 0.30))]
+WatermarkPosition = Literal["top_left", "top_right", "bottom_left", "bottom_right", "center"]
+
+
 class WatermarkSpec(Strict):
     """``[images.watermark]``: the store's own watermark (a store setting)."""
 
     template: str = Field(description="水印图片（带透明的 PNG），路径相对于写它的规则文件")
     required_on: list[ImageRole] = Field(default_factory=list, description="必须有水印的图片角色")
     forbidden_on: list[ImageRole] = Field(default_factory=list, description="不能有水印的图片角色")
+    position: WatermarkPosition | None = Field(
+        None,
+        description="水印放在哪里：top_left、top_right、bottom_left、bottom_right（四分之一画面）"
+        "或 center（中间一半）；与 region 二选一，都不写时在整张图上找",
+    )
+    region: list[Fraction] | None = Field(
+        None,
+        description="水印所在的框 [x0, y0, x1, y1]，按图片宽高的比例（0 到 1），水印整个落在框内",
+    )
+    scale: list[WatermarkScale] | None = Field(
+        None, description="水印宽度占图片宽度的范围 [最小, 最大]，如 [0.10, 0.15]；不写为 0.05–0.30"
+    )
+    min_width_px: Margin | None = Field(
+        None, description="水印在原图上至少多宽（像素）；更小的不算店铺水印"
+    )
+
+    @model_validator(mode="after")
+    def _placement(self) -> WatermarkSpec:
+        if self.position is not None and self.region is not None:
+            raise ValueError(
+                "position 和 region 只能写一个：写角落用 position，写具体的框用 region"
+            )
+        if self.region is not None:
+            if len(self.region) != 4:
+                raise ValueError(
+                    f"region 应是 4 个数 [x0, y0, x1, y1]，现在是 {len(self.region)} 个"
+                )
+            x0, y0, x1, y1 = self.region
+            if x0 >= x1:
+                raise ValueError(f"region 的 x0 {x0:g} 应小于 x1 {x1:g}（左边在右边的左侧）")
+            if y0 >= y1:
+                raise ValueError(f"region 的 y0 {y0:g} 应小于 y1 {y1:g}（上边在下边的上方）")
+        if self.scale is not None:
+            if len(self.scale) != 2:
+                raise ValueError(f"scale 应是 2 个数 [最小, 最大]，现在是 {len(self.scale)} 个")
+            if self.scale[0] > self.scale[1]:
+                raise ValueError(f"scale 的最小值 {self.scale[0]:g} 大于最大值 {self.scale[1]:g}")
+        return self
 
     @property
     def roles(self) -> set[str]:

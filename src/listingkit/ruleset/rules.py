@@ -1,7 +1,9 @@
 """The rules a run works with: validated, and able to say where each fact comes from.
 
 This is what checks import. It is built by :mod:`listingkit.ruleset.loader`
-and never reads a file itself.
+(or read back by :mod:`listingkit.ruleset.cache`) and never reads a file
+itself. It imports neither pydantic nor TOML, so a run whose rules come from
+the cache loads neither: the words a citation is made of live here.
 """
 
 from __future__ import annotations
@@ -9,14 +11,41 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from listingkit.ruleset.locate import KeyPath
-from listingkit.ruleset.models import SOURCE_JOIN, PlatformRules, Source, Sourced
-from listingkit.ruleset.sources import GRADE_CEILING, STORE_CHOICE, cite
-from listingkit.ruleset.tomlfile import Origin
+if TYPE_CHECKING:
+    from listingkit.ruleset.locate import KeyPath, Origin
+    from listingkit.ruleset.models import PlatformRules, Source
 
-__all__ = ["FactInfo", "Rules"]
+__all__ = [
+    "GRADE_CEILING",
+    "IMAGE_ROLES",
+    "SOURCE_JOIN",
+    "STORE_CHOICE",
+    "FactInfo",
+    "Rules",
+    "cite",
+]
+
+#: The source recorded for a number a store sets without naming one: its own choice.
+STORE_CHOICE = ""
+
+#: The strongest level a check may report with a number of each grade (only a
+#: platform's own text, grade A, makes an error).
+GRADE_CEILING = {"A": "error", "B": "warning", "C": "warning"}
+
+#: How a list extended across files names its several sources in ``source_for``.
+SOURCE_JOIN = " + "
+
+#: The image roles a rule file has a table for (``[images.<role>]``), in the order shown.
+IMAGE_ROLES = ("main", "main_3x4", "white_background", "detail", "sku", "long")
+
+
+def cite(source: Source) -> str:
+    """``淘宝发布页配置（GitHub …，2024-12，A 级）``."""
+    details = [d for d in (source.where, source.seen) if d]
+    details.append(f"{source.grade} 级")
+    return f"{source.title}（{'，'.join(details)}）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +141,9 @@ class Rules:
         table: Any = self.model
         for part in table_path:
             table = getattr(table, part, None) if table is not None else None
-        if not isinstance(table, Sourced) or name not in type(table).fact_fields():
+        # A table that holds facts says which (a validated table or its cached view).
+        fact_fields = getattr(table, "fact_fields", None)
+        if fact_fields is None or name not in fact_fields():
             raise KeyError(f"{key} is not a fact of the rule-file schema")
         value = getattr(table, name)
         origin = self.origin(key)
@@ -125,7 +156,7 @@ class Rules:
     def facts(self) -> Iterator[FactInfo]:
         """Every fact field of every table present, set or not."""
         for prefix, table in self.model.sourced_tables():
-            for name in type(table).fact_fields():
+            for name in table.fact_fields():
                 yield self.fact(f"{prefix}.{name}")
 
     def check_level(self, code: str, name: str) -> str | None:

@@ -19,7 +19,8 @@ from typing import Any
 from listingkit.errors import RuleProblem
 from listingkit.ruleset.builtin import rules_dir
 from listingkit.ruleset.locate import table_at
-from listingkit.ruleset.models import EXTEND_PREFIX, SOURCED_TABLES, Source
+from listingkit.ruleset.models import EXTEND_PREFIX, SOURCED_TABLES
+from listingkit.ruleset.rules import GRADE_CEILING, STORE_CHOICE, cite
 from listingkit.ruleset.tomlfile import Origin, TomlFile, suggest
 
 __all__ = [
@@ -32,13 +33,6 @@ __all__ = [
     "unknown_sources",
 ]
 
-#: The source recorded for a number a store sets without naming one: its own choice.
-STORE_CHOICE = ""
-
-#: The strongest level a check may report with a number of each grade (only a
-#: platform's own text, grade A, makes an error).
-GRADE_CEILING = {"A": "error", "B": "warning", "C": "warning"}
-
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
@@ -47,13 +41,6 @@ class SourceRef:
     name: str
     origin: Origin
     key: str
-
-
-def cite(source: Source) -> str:
-    """``淘宝发布页配置（GitHub …，2024-12，A 级）``."""
-    details = [d for d in (source.where, source.seen) if d]
-    details.append(f"{source.grade} 级")
-    return f"{source.title}（{'，'.join(details)}）"
 
 
 def attach_sources(raw: TomlFile, problems: list[RuleProblem], refs: list[SourceRef]) -> None:

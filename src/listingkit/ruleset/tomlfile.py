@@ -17,23 +17,12 @@ from typing import Any
 from listingkit.errors import InputError, RuleProblem
 from listingkit.printable import show_path
 from listingkit.ruleset.builtin import rules_dir
-from listingkit.ruleset.locate import KeyLines, KeyPath, line_of, scan_key_lines
+from listingkit.ruleset.locate import KeyLines, KeyPath, Origin, line_of, scan_key_lines
 from listingkit.ruleset.models import shown_value
 from listingkit.ruleset.nesting import MAX_NESTING, deep_bracket_line, deep_key_path
 from listingkit.safeio.read import MAX_RULE_FILE_BYTES, read_input
 
 __all__ = ["Origin", "TomlFile", "display_path", "read_toml", "suggest", "validation_message"]
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """The file and line that set a value."""
-
-    file: str
-    line: int | None
-
-    def __str__(self) -> str:
-        return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
 @dataclass
