@@ -93,7 +93,7 @@ def test_every_pixel_check_reads_each_image_from_one_open_and_one_open_of_pillow
         _grey_sweep(tmp_path / "商品" / "白底" / "01.jpg"),
         _grey_sweep(tmp_path / "商品" / "白底" / "02.jpg", logo=tmp_path / "logo.png"),
     ]
-    run._watermark.cache_clear()
+    run._prepared_watermark.cache_clear()
     run._watermark(str(tmp_path / "logo.png"))  # the template is read before the batch
     opens = _Opens(monkeypatch)
     decodes: list[Wanted] = []
@@ -186,10 +186,10 @@ def test_a_bug_in_the_watermark_search_propagates_as_itself(tmp_path, monkeypatc
     monkeypatch.setattr(Watermark, "_search", broken_search)
     with pytest.raises(ZeroDivisionError):
         watermark.find(image)
-    run._watermark.cache_clear()
+    run._prepared_watermark.cache_clear()
     with pytest.raises(ZeroDivisionError):  # not a FILE003 finding about the image
         run.check_images([tmp_path / "商品"], rules, select=["IMG040"], timeout=60)
-    run._watermark.cache_clear()
+    run._prepared_watermark.cache_clear()
 
 
 def test_a_bug_in_the_background_measure_propagates_as_itself(tmp_path, monkeypatch):
@@ -311,3 +311,21 @@ def test_reads_in_threads_keep_the_rule_files_limit_and_put_pillows_globals_back
     with pytest.raises(ProbeError) as caught:
         probe_image(big, max_pixels=50_000_000)
     assert caught.value.kind == "too-large"
+
+
+def test_a_logo_file_replaced_in_place_is_loaded_again(tmp_path: Path) -> None:
+    """The prepared logo is kept per process, but never past a change to its file."""
+    import os
+
+    from PIL import Image
+
+    from listingkit.image import run
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 20), "red").save(logo)
+    first = run._watermark(str(logo))
+    assert run._watermark(str(logo)) is first  # prepared once
+    before = os.stat(logo)
+    Image.new("RGB", (40, 20), "blue").save(logo)
+    os.utime(logo, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert run._watermark(str(logo)) is not first

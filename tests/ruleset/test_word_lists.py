@@ -51,3 +51,21 @@ def test_the_matcher_finds_a_listed_word_in_any_width_and_case(
     assert Path("店铺词表.toml").resolve() in rules.paths
     found = [f for f in lint_title("夏季max.1连衣裙", rules) if "排名用语" in f.message]
     assert [(f.code, f.location.span) for f in found] == [("TITLE010", (2, 7))]
+
+
+def test_a_word_list_rewritten_in_place_with_its_mtime_set_back_is_read_again(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    from listingkit.ruleset.wordlists import load_word_list
+
+    path = tmp_path / "店铺词表.toml"
+    path.write_text(word_list("AAAA"), encoding="utf-8")
+    first = load_word_list(path)
+    before = os.stat(path)
+    path.write_text(word_list("BBBB"), encoding="utf-8")  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    assert [w.word for w in first.words] == ["AAAA"]
+    assert [w.word for w in load_word_list(path).words] == ["BBBB"]

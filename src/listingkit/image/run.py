@@ -317,9 +317,20 @@ def _logo_placement(mark: object) -> LogoPlacement | None:
     return Logo.of_rules(mark)
 
 
-@lru_cache(maxsize=4)
 def _watermark(template: str) -> Watermark:
-    """The store's watermark, prepared once per process."""
+    """The store's watermark, prepared once per process and again when its file changes."""
+    try:
+        status = os.stat(template)
+    except OSError:
+        stamp: tuple[int, ...] = ()  # Watermark.load reports the file
+    else:
+        # ctime moves on every write and cannot be set back, unlike mtime (os.utime).
+        stamp = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    return _prepared_watermark(template, stamp)
+
+
+@lru_cache(maxsize=4)
+def _prepared_watermark(template: str, _stamp: tuple[int, ...]) -> Watermark:
     from listingkit.image.watermark import Watermark
 
     return Watermark.load(template)

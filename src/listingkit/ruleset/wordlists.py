@@ -167,7 +167,7 @@ def _fields_at(loc: KeyPath) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _load(path: Path, _mtime: float) -> WordList:
+def _load(path: Path, _stamp: tuple[int, ...]) -> WordList:
     problems: list[RuleProblem] = []
     raw = read_toml(path, problems, what="词表")
     if raw is None:
@@ -259,10 +259,13 @@ def load_word_list(path: str | os.PathLike[str]) -> WordList:
     """Load and validate one word-list file (cached until the file changes)."""
     resolved = Path(path).resolve()
     try:
-        mtime = resolved.stat().st_mtime
+        status = resolved.stat()
     except OSError:
-        mtime = 0.0  # read_toml reports the file as unreadable
-    return _load(resolved, mtime)
+        stamp: tuple[int, ...] = ()  # read_toml reports the file as unreadable
+    else:
+        # ctime moves on every write and cannot be set back, unlike mtime (os.utime).
+        stamp = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    return _load(resolved, stamp)
 
 
 def load_word_lists(paths: Sequence[str]) -> list[WordList]:
