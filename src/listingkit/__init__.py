@@ -24,7 +24,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from listingkit._version import __version__
-from listingkit.engine import check_files, check_paths
 from listingkit.errors import (
     ArgumentError,
     InputError,
@@ -44,6 +43,7 @@ from listingkit.ruleset import (
 from listingkit.status import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
+    from listingkit.engine import check_files, check_paths
     from listingkit.image.probe import ImageFacts, ProbeError, probe_image
     from listingkit.image.run import check_images
     from listingkit.image.watermark import Watermark, WatermarkMatch
@@ -65,8 +65,11 @@ if TYPE_CHECKING:
 
 # Title, sheet and image work is imported on first use, so `import listingkit`
 # stays quick and an image run never loads jieba (STYLE: lazy where it pays);
-# the rule-file schema too, so an image run with cached rules never loads pydantic.
+# the rule-file schema too, so an image run with cached rules never loads pydantic;
+# and the engine, which a command that checks nothing (`rules`, `cache`) never needs.
 _LAZY = {
+    "check_files": "listingkit.engine",
+    "check_paths": "listingkit.engine",
     "PlatformRules": "listingkit.ruleset.models",
     "ImageFacts": "listingkit.image.probe",
     "ProbeError": "listingkit.image.probe",

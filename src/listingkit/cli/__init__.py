@@ -12,27 +12,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gettext
+import importlib
 import os
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from listingkit import __version__
-from listingkit.cli import (
-    cache,
-    check,
-    explain,
-    images,
-    lint_titles,
-    names,
-    rename,
-    rules,
-    slots,
-    titles,
-)
 from listingkit.errors import ListingkitError, RuleFileError
 from listingkit.printable import printable, show_path
 from listingkit.status import (
@@ -43,7 +31,7 @@ from listingkit.status import (
     Terminated,
 )
 
-__all__ = ["build_parser", "main"]
+__all__ = ["COMMANDS", "build_parser", "main"]
 
 
 # argparse's own words (its gettext msgids, Python 3.11), as listingkit's help says them.
@@ -147,7 +135,46 @@ class _ArgumentError(Exception):
     pass
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Every command in the order ``listingkit --help`` lists them: its name, the line
+# of help shown there, and the module whose ``add_parser`` builds it. Only the
+# module of the command being run is imported (with what it imports), so
+# ``listingkit images`` never pays for the sheet, slot or rule-file commands.
+# tests/cli/test_lazy_commands.py holds these lines equal to the modules' own.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("check", "检查商品文件夹或文件，上传前运行", "check"),
+    ("images", "检查图片：格式、尺寸、比例、大小、颜色模式、张数", "images"),
+    (
+        "names",
+        "检查图片文件名：命名规则、商品表里的货号和颜色、序号、在别的系统上能否使用",
+        "names",
+    ),
+    ("rename", "按命名规则批量改名照片：先显示计划，--apply 才改名，可撤销", "rename"),
+    ("undo", "按改名日志撤销一次改名，恢复全部原文件名", "rename"),
+    (
+        "titles",
+        "按公式 营销词+类目词+产品词+属性词+修饰词 为参数表的每一行生成候选标题",
+        "titles",
+    ),
+    (
+        "slots",
+        "排上架时间：按需求时段、竞品上架时间和淘宝 7 天周期为每个商品选一个时段，并写明原因",
+        "slots",
+    ),
+    ("lint-titles", "检查标题：长度、极限词、重复词、禁用字符", "lint_titles"),
+    ("rules", "查看和校验平台规则文件", "rules"),
+    ("explain", "说明一项检查：查什么、为什么、示例", "explain"),
+    (
+        "cache",
+        "缓存：不带参数显示位置和大小；clean 清空（图片内容没变时，再次检查直接用上次读到的结果）",
+        "cache",
+    ),
+)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser. Given the arguments, only the command they name is built
+    in full and every other command is just its name and help line, which is all
+    ``listingkit --help`` and argparse's errors about the command name show."""
     parser = _Parser(
         prog="listingkit",
         description="电商上架素材检查：标题、图片、SKU 图命名与上架时间，按平台规则文件检查。",
@@ -157,9 +184,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (check, images, names, rename, titles, slots, lint_titles, rules, explain, cache):
-        module.add_parser(commands)
+    chosen = _module_of(argv)
+    built: set[str] = set()
+    for name, help_line, module in COMMANDS:
+        if module in built:
+            continue  # its add_parser made this command too (rename makes undo)
+        if argv is None or module == chosen:
+            importlib.import_module(f"listingkit.cli.{module}").add_parser(commands)
+            built.add(module)
+        else:
+            commands.add_parser(name, help=help_line)
     return parser
+
+
+def _module_of(argv: Sequence[str] | None) -> str | None:
+    """The module of the command argparse will run: the first argument that is
+    not an option (``listingkit --debug images …``). The top-level options take
+    no value, so anything before it starting with ``-`` is an option or an error
+    argparse reports itself. None when no known command comes first (``--help``,
+    a misspelt name): argparse then stops before any command runs."""
+    modules = {name: module for name, _, module in COMMANDS}
+    for argument in argv or ():
+        if argument in modules:
+            return modules[argument]
+        if not argument.startswith("-") or argument == "-":
+            return None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -185,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except _ArgumentError as exc:
@@ -210,6 +260,8 @@ def _run(argv: list[str]) -> int:
         return EXIT_ERROR
     except Exception as exc:
         if args.debug:
+            import traceback  # only for --debug
+
             traceback.print_exc()
         else:
             _say(
