@@ -63,25 +63,54 @@ def stamp(spec: CheckSpec, hit: Hit, where: Location, rules: Rules) -> Finding:
     """
     source = hit.source
     severity = spec.severity
-    if hit.severity is not None:
-        severity = min(severity, hit.severity, key=lambda s: s.rank)
+    if hit.severity is not None and hit.severity.rank < severity.rank:
+        severity = hit.severity
     if hit.rule_key is not None:
-        fact = rules.fact(hit.rule_key)
-        source = fact.citation()
-        severity = min(severity, Severity(fact.ceiling), key=lambda s: s.rank)
-    level = rules.check_level(spec.code, spec.name)
-    if level is not None and level != "off":
-        severity = Severity(level)
-    location = Location(
-        where.path,
-        where.sheet,
-        hit.row if hit.row is not None else where.row,
-        hit.column or where.column,
-        hit.span or where.span,
-    )
+        source, ceiling = _cited(rules, hit.rule_key)
+        if ceiling.rank < severity.rank:
+            severity = ceiling
+    level = _level(rules, spec)
+    if level is not None:
+        severity = level
+    if hit.row is None and not hit.column and not hit.span:
+        location = where  # the subject's own place, unchanged
+    else:
+        location = Location(
+            where.path,
+            where.sheet,
+            hit.row if hit.row is not None else where.row,
+            hit.column or where.column,
+            hit.span or where.span,
+        )
     return Finding(
         location, spec.code, spec.name, severity, hit.message, hit.hint, source, hit.data
     )
+
+
+# Rules never change once built: what a fact or a check's level gives is worked
+# out once per rules, not once per finding.
+
+
+def _cited(rules: Rules, key: str) -> tuple[str | None, Severity]:
+    """The citation of the fact at ``key`` and the strongest severity it allows."""
+    memo_key = ("cited", key)
+    cited: tuple[str | None, Severity] | None = rules.memo.get(memo_key)
+    if cited is None:
+        fact = rules.fact(key)
+        cited = rules.memo[memo_key] = (fact.citation(), Severity(fact.ceiling))
+    return cited
+
+
+def _level(rules: Rules, spec: CheckSpec) -> Severity | None:
+    """The severity ``[checks]`` sets for ``spec`` (None when unset or off)."""
+    memo_key = ("level", spec.code, spec.name)
+    try:
+        return rules.memo[memo_key]  # type: ignore[no-any-return]
+    except KeyError:
+        level = rules.check_level(spec.code, spec.name)
+        chosen = Severity(level) if level is not None and level != "off" else None
+        rules.memo[memo_key] = chosen
+        return chosen
 
 
 def active_checks(subject: str, rules: Rules, selection: Selection) -> list[CheckSpec]:

@@ -50,7 +50,12 @@ _LABEL = {Severity.INFO: "提示", Severity.WARNING: "警告", Severity.ERROR: "
 
 
 def _frozen(data: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return MappingProxyType(dict(data or {}))
+    if not data:
+        return _NO_DATA  # most hits carry none: one read-only empty mapping for all
+    return MappingProxyType(dict(data))
+
+
+_NO_DATA: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +167,8 @@ class Finding:
     data: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "severity", Severity(self.severity))
+        if type(self.severity) is not Severity:
+            object.__setattr__(self, "severity", Severity(self.severity))
         object.__setattr__(self, "data", _frozen(self.data))
 
     def __hash__(self) -> int:  # data is a read-only mapping, which does not hash

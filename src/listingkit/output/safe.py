@@ -24,10 +24,11 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from json.encoder import encode_basestring as _encode_string
 from typing import Any
 
 from listingkit.findings import Finding, Location, Report, Subject
-from listingkit.printable import CONTROL, printable, without_surrogates
+from listingkit.printable import CONTROL, SURROGATE, printable, without_surrogates
 
 __all__ = ["for_display", "json_text", "line", "lines", "rows_for_display", "uri_bytes"]
 
@@ -102,7 +103,20 @@ def _json_escape(match: re.Match[str]) -> str:
 
 
 def json_text(value: Any) -> str:
-    """Indented JSON, Chinese readable, no raw control character, valid UTF-8."""
+    """Indented JSON, Chinese readable, no raw control character, valid UTF-8.
+
+    Written by :class:`_Writer`, which gives exactly what :func:`_json_text_slow`
+    gives in one pass; anything it does not know (a type JSON refuses, a key
+    that escaping would merge with another) is left to the slow path.
+    """
+    try:
+        return _Writer().text(value)
+    except _Unsure:
+        return _json_text_slow(value)
+
+
+def _json_text_slow(value: Any) -> str:
+    """The reference: :func:`json.dumps` of the escaped value, then control characters."""
     text = json.dumps(_deep(value, without_surrogates), ensure_ascii=False, indent=2)
     # json.dumps escapes C0 itself but writes DEL, C1 (NEL, CSI), U+2028/2029 and
     # bidi overrides raw; they can only sit inside strings, where \u escapes mean
@@ -116,3 +130,142 @@ def uri_bytes(path: str) -> bytes:
         return path.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # a surrogate os.fsdecode does not make: keep it encodable
         return path.encode("utf-8", "surrogatepass")
+
+
+class _Unsure(Exception):
+    """A value :class:`_Writer` leaves to :func:`json.dumps`."""
+
+
+_INDENT = "  "
+
+
+def _float_text(value: float) -> str:
+    # As json.dumps with allow_nan: NaN and the infinities as JavaScript names.
+    if value != value:
+        return "NaN"
+    if value == _INFINITY:
+        return "Infinity"
+    if value == -_INFINITY:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+_INFINITY = float("inf")
+
+
+class _Writer:
+    """``json.dumps(..., ensure_ascii=False, indent=2)`` of the escaped value, fused.
+
+    A report repeats the same strings (keys, codes, names, messages, paths)
+    thousands of times: each distinct string is escaped and encoded once. The
+    standard encoder with an indent runs in Python, through generators; this
+    writer appends to one list instead.
+    """
+
+    def __init__(self) -> None:
+        self.strings: dict[str, str] = {}
+        self.keys: dict[str, str] = {}  # plain str keys only: 1, 1.0 and True are equal keys
+        self.breaks: list[str] = ["\n"]
+        self.parts: list[str] = []
+
+    def text(self, value: Any) -> str:
+        self.value(value, 0)
+        return "".join(self.parts)
+
+    def string(self, text: str) -> str:
+        encoded = self.strings.get(text) if type(text) is str else None
+        if encoded is None:
+            # Control characters only ever sit inside strings: escaped here as
+            # the reference escapes them in the whole text.
+            encoded = CONTROL.sub(_json_escape, _encode_string(without_surrogates(text)))
+            if type(text) is str:  # a subclass may compare equal to other text
+                self.strings[text] = encoded
+        return encoded
+
+    def key(self, key: Any) -> str:
+        if isinstance(key, str):
+            if SURROGATE.search(key):  # escaped keys might merge: the reference decides
+                raise _Unsure
+            encoded = self.string(key)
+            if type(key) is str:
+                self.keys[key] = encoded
+            return encoded
+        if isinstance(key, float):
+            return self.string(_float_text(key))
+        if key is True:
+            return '"true"'
+        if key is False:
+            return '"false"'
+        if key is None:
+            return '"null"'
+        if isinstance(key, int):
+            return self.string(int.__repr__(key))
+        raise _Unsure
+
+    def newline(self, level: int) -> str:
+        breaks = self.breaks
+        while len(breaks) <= level:
+            breaks.append("\n" + _INDENT * len(breaks))
+        return breaks[level]
+
+    def value(self, value: Any, level: int) -> None:
+        add = self.parts.append
+        if isinstance(value, str):
+            add(self.string(value))
+        elif value is None:
+            add("null")
+        elif value is True:
+            add("true")
+        elif value is False:
+            add("false")
+        elif isinstance(value, int):
+            add(int.__repr__(value))
+        elif isinstance(value, float):
+            add(_float_text(value))
+        elif isinstance(value, Mapping):
+            self.mapping(value, level)
+        elif isinstance(value, list | tuple):
+            self.sequence(value, level)
+        else:
+            raise _Unsure
+
+    def mapping(self, value: Mapping[Any, Any], level: int) -> None:
+        add = self.parts.append
+        if not value:
+            add("{}")
+            return
+        strings, keys, string, key_text = self.strings, self.keys, self.string, self.key
+        inner = self.newline(level + 1)
+        separator = "{" + inner
+        for key, item in value.items():
+            add(separator)
+            encoded = keys.get(key) if type(key) is str else None
+            add(encoded if encoded is not None else key_text(key))
+            add(": ")
+            if type(item) is str:  # the common leaf, without a call
+                encoded = strings.get(item)
+                add(encoded if encoded is not None else string(item))
+            else:
+                self.value(item, level + 1)
+            separator = "," + inner
+        add(self.breaks[level])  # made with level + 1
+        add("}")
+
+    def sequence(self, value: list[Any] | tuple[Any, ...], level: int) -> None:
+        add = self.parts.append
+        if not value:
+            add("[]")
+            return
+        strings, string = self.strings, self.string
+        inner = self.newline(level + 1)
+        separator = "[" + inner
+        for item in value:
+            add(separator)
+            if type(item) is str:
+                encoded = strings.get(item)
+                add(encoded if encoded is not None else string(item))
+            else:
+                self.value(item, level + 1)
+            separator = "," + inner
+        add(self.breaks[level])  # made with level + 1
+        add("]")

@@ -18,6 +18,7 @@ Where a finding is inside a file:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, TextIO
 from urllib.parse import quote
 
@@ -55,6 +56,7 @@ def _rule(code: str, docs: Mapping[str, CheckDoc]) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1024)  # findings come sorted by path: one file's findings share it
 def _uri(path: str) -> str:
     # SARIF requires an RFC 3986 URI reference: GitHub rejects a raw non-ASCII
     # path, and a space, "#" or "%" in a name would change its meaning. A name

@@ -123,6 +123,8 @@ class Rules:
     grade_caps: Mapping[str, str] = field(default_factory=dict, repr=False)
     #: the rule files and word lists read, on disk (a run must never write over them)
     paths: tuple[Path, ...] = field(default=(), repr=False)
+    #: what is worked out from these rules, kept: they never change once built
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def platform(self) -> str:
@@ -137,6 +139,13 @@ class Rules:
 
     def fact(self, key: str) -> FactInfo:
         """The fact at a dotted key such as ``images.main.max_bytes``."""
+        memo_key = ("fact", key)
+        found = self.memo.get(memo_key)
+        if found is None:
+            found = self.memo[memo_key] = self._fact(key)
+        return found
+
+    def _fact(self, key: str) -> FactInfo:
         *table_path, name = key.split(".")
         table: Any = self.model
         for part in table_path:
