@@ -245,3 +245,38 @@ def test_check_reads_images_on_two_processes_with_the_same_report(tmp_path, monk
     assert parallel == serial
     assert {f["code"] for f in serial["findings"]} == {"IMG004", "IMG006", "FILE002"}
     assert seen == [(1, 3), (2, 3), (3, 3)]  # the three readable images
+
+
+def test_rules_of_two_platforms_in_one_process_keep_their_own_numbers(tmp_path):
+    """Each platform's numbers are read once per run and stay with that platform's rules."""
+    from listingkit import check_images, load_rules
+
+    shop = tmp_path / "商品"
+    for role, size in (("主图", (500, 500)), ("详情", (500, 900))):
+        (shop / role).mkdir(parents=True)
+        for n in range(3):
+            Image.new("RGB", size, (200, 180, 160)).save(shop / role / f"{n + 1:02d}.jpg")
+
+    def codes(platform: str) -> list[tuple[str, str]]:
+        report = check_images([shop], load_rules(platform), ignore=("IMG030", "IMG031"))
+        return sorted((f.code, Path(f.location.path).parent.name) for f in report.findings)
+
+    def alone(platform: str) -> list[tuple[str, str]]:
+        script = (
+            "import json, sys; from pathlib import Path; from listingkit import check_images, "
+            "load_rules; r = check_images([sys.argv[1]], load_rules(sys.argv[2]), "
+            "ignore=('IMG030', 'IMG031')); print(json.dumps(sorted([f.code, "
+            "Path(f.location.path).parent.name] for f in r.findings)))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(shop), platform],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return [tuple(pair) for pair in json.loads(done.stdout)]
+
+    taobao, jd = codes("taobao"), codes("jd")
+    assert taobao and jd and taobao != jd  # the two platforms judge these sizes differently
+    assert codes("taobao") == taobao == alone("taobao")
+    assert jd == alone("jd")

@@ -10,9 +10,9 @@ checked. Each finding cites the source of the number applied.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from listingkit.findings import Hit, Severity
 from listingkit.image.background import BackgroundFacts
@@ -20,7 +20,7 @@ from listingkit.image.probe import ImageFacts
 
 if TYPE_CHECKING:
     from listingkit.image.watermark import WatermarkMatch
-    from listingkit.ruleset.models import ImageSpec
+    from listingkit.ruleset.models import ImageSpec, WatermarkSpec
 from listingkit.registry import check
 from listingkit.ruleset import Rules
 
@@ -87,7 +87,7 @@ class ImageSubject:
     watermark_checked: bool = False  # whether it was looked for
 
     def spec(self, rules: Rules) -> ImageSpec | None:
-        return getattr(rules.model.images, self.role) if self.role else None
+        return _role_spec(rules, self.role)
 
     @property
     def role_name(self) -> str:
@@ -111,6 +111,44 @@ def _key(subject: ImageSubject | ImageSet, field: str) -> str:
     return f"images.{subject.role}.{field}"
 
 
+_T = TypeVar("_T")
+_UNSET: Any = object()
+
+
+def _kept(rules: Rules, key: Hashable, work: Callable[[Rules], _T]) -> _T:
+    """``work(rules)``, worked out once per rules object and kept in ``Rules.memo``.
+
+    Rules never change once built, and the image checks run once per file: a
+    role's table and the numbers a check takes from it are the same for every
+    file of the role. Only a :class:`Rules` keeps them; anything else handed in
+    as the rules (a view that records what is read) is asked every time.
+    """
+    if not isinstance(rules, Rules):
+        return work(rules)
+    memo = rules.memo
+    found = memo.get(key, _UNSET)
+    if found is _UNSET:
+        found = memo[key] = work(rules)
+    return found  # type: ignore[no-any-return]
+
+
+def _role_spec(rules: Rules, role: str | None) -> ImageSpec | None:
+    """The role's table (``[images.<role>]``), or None for no role or no table."""
+    if not role:
+        return None
+    spec: ImageSpec | None = _kept(
+        rules, ("image spec", role), lambda r: getattr(r.model.images, role)
+    )
+    return spec
+
+
+def _from_spec(
+    rules: Rules, code: str, role: str | None, read: Callable[[ImageSpec | None], _T]
+) -> _T:
+    """What check ``code`` reads from the role's table, read once per role."""
+    return _kept(rules, ("image limits", code, role), lambda r: read(_role_spec(r, role)))
+
+
 @check("IMG001", "format-not-allowed", subject="image", keys=("images.<role>.formats",))
 def format_not_allowed(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
     """图片格式不在平台允许的范围内。
@@ -125,17 +163,25 @@ def format_not_allowed(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
     Okay: 主图/01.jpg（JPEG）
     IMG001: 主图/01.webp（WebP，淘宝主图不接受）
     """
-    spec = subject.spec(rules)
-    if spec is None or not spec.formats or subject.facts.format in spec.formats:
+    allowed = _from_spec(rules, "IMG001", subject.role, _formats)
+    if allowed is None or subject.facts.format in allowed[0]:
         return
-    allowed = "、".join(FORMAT_NAMES.get(f, f) for f in spec.formats)
+    formats, names = allowed
     actual = FORMAT_NAMES.get(subject.facts.format, subject.facts.format.upper())
     yield Hit(
-        f"{subject.role_name}的格式是 {actual}，平台只接受 {allowed}",
-        hint=f"另存为 {allowed}",
+        f"{subject.role_name}的格式是 {actual}，平台只接受 {names}",
+        hint=f"另存为 {names}",
         rule_key=_key(subject, "formats"),
-        data={"actual": subject.facts.format, "limit": list(spec.formats)},
+        data={"actual": subject.facts.format, "limit": list(formats)},
     )
+
+
+def _formats(spec: ImageSpec | None) -> tuple[tuple[str, ...], str] | None:
+    """The formats a role takes and how a message names them; None when any will do."""
+    if spec is None or not spec.formats:
+        return None
+    formats = tuple(spec.formats)
+    return formats, "、".join(FORMAT_NAMES.get(f, f) for f in formats)
 
 
 @check("IMG002", "extension-mismatch", subject="image", severity=Severity.WARNING)
@@ -176,17 +222,20 @@ def image_too_heavy(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
     Okay: 主图/01.jpg（2.9 MB，淘宝上限 3 MB）
     IMG003: 主图/01.jpg（3.2 MB）
     """
-    spec = subject.spec(rules)
+    limit = _from_spec(rules, "IMG003", subject.role, _max_bytes)
     size = subject.facts.bytes
-    if spec is None or spec.max_bytes is None or size <= spec.max_bytes:
+    if limit is None or size <= limit:
         return
     yield Hit(
-        f"{subject.role_name}大小 {_mb(size)} 超过上限 {_mb(spec.max_bytes)}"
-        f"（{spec.max_bytes:,} 字节）",
+        f"{subject.role_name}大小 {_mb(size)} 超过上限 {_mb(limit)}（{limit:,} 字节）",
         hint="降低 JPEG 质量（80–85 通常看不出差别）或缩小尺寸后重新导出",
         rule_key=_key(subject, "max_bytes"),
-        data={"actual": size, "limit": spec.max_bytes, "unit": "byte"},
+        data={"actual": size, "limit": limit, "unit": "byte"},
     )
+
+
+def _max_bytes(spec: ImageSpec | None) -> int | None:
+    return None if spec is None else spec.max_bytes
 
 
 def _mb(size: int) -> str:
@@ -218,20 +267,27 @@ def wrong_aspect_ratio(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
     Okay: 主图/01.jpg（800×800）
     IMG004: 主图/01.jpg（800×790）
     """
-    spec = subject.spec(rules)
+    wanted = _from_spec(rules, "IMG004", subject.role, _aspect)
     facts = subject.facts
-    if spec is None or spec.aspect is None or not facts.height:
+    if wanted is None or not facts.height:
         return
-    want = _ratio(spec.aspect)
+    aspect, want, tolerance = wanted
     actual = facts.width / facts.height
-    if abs(actual - want) / want <= spec.aspect_tolerance:
+    if abs(actual - want) / want <= tolerance:
         return
     yield Hit(
-        f"{subject.role_name}尺寸 {facts.width}×{facts.height}，比例不是 {spec.aspect}",
-        hint=f"按 {spec.aspect} 裁切或补边后重新导出",
+        f"{subject.role_name}尺寸 {facts.width}×{facts.height}，比例不是 {aspect}",
+        hint=f"按 {aspect} 裁切或补边后重新导出",
         rule_key=_key(subject, "aspect"),
-        data={"actual": f"{facts.width}:{facts.height}", "limit": spec.aspect},
+        data={"actual": f"{facts.width}:{facts.height}", "limit": aspect},
     )
+
+
+def _aspect(spec: ImageSpec | None) -> tuple[str, float, float] | None:
+    """The role's aspect (``3:4``), as a ratio, and its tolerance; None when not set."""
+    if spec is None or spec.aspect is None:
+        return None
+    return spec.aspect, _ratio(spec.aspect), spec.aspect_tolerance
 
 
 @check(
@@ -253,19 +309,13 @@ def image_too_small(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
     Okay: 3x4/01.jpg（750×1000）
     IMG005: 3x4/01.jpg（749×1000，淘宝 3:4 主图最小 750×1000）
     """
-    spec = subject.spec(rules)
-    if spec is None:
+    limits = _from_spec(rules, "IMG005", subject.role, _min_sizes)
+    if limits is None:
         return
     facts = subject.facts
-    limits = [
-        ("min_side_px", "宽", facts.width),
-        ("min_side_px", "高", facts.height),
-        ("min_width_px", "宽", facts.width),
-        ("min_height_px", "高", facts.height),
-    ]
     reported: set[str] = set()
-    for field, side, actual in limits:
-        limit = getattr(spec, field)
+    for field, side, limit in limits:
+        actual = facts.width if side == "宽" else facts.height
         if limit is None or actual >= limit or side in reported:
             continue
         reported.add(side)
@@ -275,6 +325,21 @@ def image_too_small(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
             rule_key=_key(subject, field),
             data={"actual": actual, "limit": limit, "unit": "px"},
         )
+
+
+_MIN_SIZES = (
+    ("min_side_px", "宽"),
+    ("min_side_px", "高"),
+    ("min_width_px", "宽"),
+    ("min_height_px", "高"),
+)
+
+
+def _min_sizes(spec: ImageSpec | None) -> tuple[tuple[str, str, int | None], ...] | None:
+    """(field, side, limit) in the order IMG005 weighs them; None for no table."""
+    if spec is None:
+        return None
+    return tuple((field, side, getattr(spec, field)) for field, side in _MIN_SIZES)
 
 
 @check(
@@ -302,11 +367,11 @@ def under_recommended_size(subject: ImageSubject, rules: Rules) -> Iterator[Hit]
     Okay: 主图/01.jpg（800×800）
     IMG006: 主图/01.jpg（799×799）
     """
-    spec = subject.spec(rules)
-    if spec is None:
+    sizes = _from_spec(rules, "IMG006", subject.role, _recommended)
+    if sizes is None:
         return
     facts = subject.facts
-    width, height = spec.recommended_width_px, spec.recommended_height_px
+    width, height, zoom = sizes
     if (width and facts.width < width) or (height and facts.height < height):
         want = f"{width or '—'}×{height or '—'}"
         yield Hit(
@@ -315,7 +380,6 @@ def under_recommended_size(subject: ImageSubject, rules: Rules) -> Iterator[Hit]
             rule_key=_key(subject, "recommended_width_px" if width else "recommended_height_px"),
             data={"actual": [facts.width, facts.height], "limit": [width, height], "unit": "px"},
         )
-    zoom = spec.zoom_min_side_px
     short_side = min(facts.width, facts.height)
     if zoom and short_side < zoom:
         yield Hit(
@@ -324,6 +388,13 @@ def under_recommended_size(subject: ImageSubject, rules: Rules) -> Iterator[Hit]
             rule_key=_key(subject, "zoom_min_side_px"),
             data={"actual": short_side, "limit": zoom, "unit": "px"},
         )
+
+
+def _recommended(spec: ImageSpec | None) -> tuple[int | None, int | None, int | None] | None:
+    """The recommended width and height and the zoom side; None for no table."""
+    if spec is None:
+        return None
+    return spec.recommended_width_px, spec.recommended_height_px, spec.zoom_min_side_px
 
 
 @check(
@@ -345,15 +416,13 @@ def image_too_large(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
     Okay: 详情/01.jpg（750×2500）
     IMG007: 详情/01.jpg（750×2501）
     """
-    spec = subject.spec(rules)
-    if spec is None:
+    limits = _from_spec(rules, "IMG007", subject.role, _max_sizes)
+    if limits is None:
         return
     facts = subject.facts
-    for field, side, actual, hint in (
-        ("max_width_px", "宽", facts.width, "缩小到上限以内"),
-        ("max_height_px", "高", facts.height, "切成几张，每张不超过上限"),
+    for (field, side, hint), limit, actual in zip(
+        _MAX_SIZES, limits, (facts.width, facts.height), strict=True
     ):
-        limit = getattr(spec, field)
         if limit is not None and actual > limit:
             yield Hit(
                 f"{subject.role_name}{side} {actual} 像素，超过上限 {limit}",
@@ -361,6 +430,19 @@ def image_too_large(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
                 rule_key=_key(subject, field),
                 data={"actual": actual, "limit": limit, "unit": "px"},
             )
+
+
+_MAX_SIZES = (
+    ("max_width_px", "宽", "缩小到上限以内"),
+    ("max_height_px", "高", "切成几张，每张不超过上限"),
+)
+
+
+def _max_sizes(spec: ImageSpec | None) -> tuple[int | None, ...] | None:
+    """The largest width and height, in :data:`_MAX_SIZES` order; None for no table."""
+    if spec is None:
+        return None
+    return tuple(getattr(spec, field) for field, _, _ in _MAX_SIZES)
 
 
 @check("IMG010", "color-mode", subject="image", severity=Severity.WARNING)
@@ -442,15 +524,19 @@ def too_many_images(subject: ImageSet, rules: Rules) -> Iterator[Hit]:
     Okay: 商品A/主图/01–05.jpg（5 张）
     IMG020: 商品A/主图/01–06.jpg（6 张）
     """
-    spec = getattr(rules.model.images, subject.role)
+    limit = _from_spec(rules, "IMG020", subject.role, _max_count)
     count = len(subject.slots)
-    if spec is not None and spec.max_count is not None and count > spec.max_count:
+    if limit is not None and count > limit:
         yield Hit(
-            f"{subject.product} 的{subject.role_name}有 {count} 张，超过上限 {spec.max_count}",
-            hint=f"只保留 {spec.max_count} 张",
+            f"{subject.product} 的{subject.role_name}有 {count} 张，超过上限 {limit}",
+            hint=f"只保留 {limit} 张",
             rule_key=_key(subject, "max_count"),
-            data={"actual": count, "limit": spec.max_count},
+            data={"actual": count, "limit": limit},
         )
+
+
+def _max_count(spec: ImageSpec | None) -> int | None:
+    return None if spec is None else spec.max_count
 
 
 @check("IMG021", "too-few-images", subject="image_set", keys=("images.<role>.min_count",))
@@ -467,15 +553,19 @@ def too_few_images(subject: ImageSet, rules: Rules) -> Iterator[Hit]:
     Okay: 商品A/主图/01–04.jpg（京东 4 张起）
     IMG021: 商品A/主图/01–03.jpg（3 张）
     """
-    spec = getattr(rules.model.images, subject.role)
+    limit = _from_spec(rules, "IMG021", subject.role, _min_count)
     count = len(subject.slots)
-    if spec is not None and spec.min_count is not None and count < spec.min_count:
+    if limit is not None and count < limit:
         yield Hit(
-            f"{subject.product} 的{subject.role_name}只有 {count} 张，少于 {spec.min_count}",
-            hint=f"补到至少 {spec.min_count} 张",
+            f"{subject.product} 的{subject.role_name}只有 {count} 张，少于 {limit}",
+            hint=f"补到至少 {limit} 张",
             rule_key=_key(subject, "min_count"),
-            data={"actual": count, "limit": spec.min_count},
+            data={"actual": count, "limit": limit},
         )
+
+
+def _min_count(spec: ImageSpec | None) -> int | None:
+    return None if spec is None else spec.min_count
 
 
 @check(
@@ -494,18 +584,22 @@ def required_slot_missing(subject: ImageSet, rules: Rules) -> Iterator[Hit]:
     Okay: 商品A/主图/01.jpg、02.jpg
     IMG022: 商品A/主图/02.jpg、03.jpg（没有第 1 张）
     """
-    spec = getattr(rules.model.images, subject.role)
-    if spec is None or not spec.required_slots:
+    required = _from_spec(rules, "IMG022", subject.role, _required_slots)
+    if not required:
         return
     present = {slot for slot in subject.slots if slot is not None}
-    for slot in spec.required_slots:
+    for slot in required:
         if slot not in present:
             yield Hit(
                 f"{subject.product} 缺第 {slot} 张{subject.role_name}",
                 hint=f"把这张图命名为 {slot:02d}.jpg（或 {subject.role_name}{slot}.jpg）",
                 rule_key=_key(subject, "required_slots"),
-                data={"actual": sorted(present), "limit": list(spec.required_slots)},
+                data={"actual": sorted(present), "limit": list(required)},
             )
+
+
+def _required_slots(spec: ImageSpec | None) -> tuple[int, ...]:
+    return tuple(spec.required_slots or ()) if spec is not None else ()
 
 
 EDGE_NAMES = {"top": "上边", "bottom": "下边", "left": "左边", "right": "右边"}
@@ -519,7 +613,12 @@ def needs_white_background(rules: Rules, role: str | None, slot: int | None) -> 
 
     A white-background image must be; so must the main image in the slot the
     platform gives the white-background image (淘宝第 5 张，京东第 1 张).
+    Asked once per image file; answered once per role and slot.
     """
+    return _kept(rules, ("white", role, slot), lambda r: _white_key(r, role, slot))
+
+
+def _white_key(rules: Rules, role: str | None, slot: int | None) -> str | None:
     white = rules.model.images.white_background
     if role == "white_background":
         return "images.white_background"
@@ -535,11 +634,19 @@ def _setting_source(rules: Rules, key: str, default: str) -> str:
     is the store's own requirement; neither is a platform fact with a grade. No
     shipped platform file sets them, so a file that does is the store's.
     """
+    return _kept(rules, ("setting source", key, default), lambda r: _source_line(r, key, default))
+
+
+def _source_line(rules: Rules, key: str, default: str) -> str:
     origin = rules.origin(key)
     return f"本店设定（{origin}）：{key}" if origin is not None else default
 
 
 def _white_set_by_store(rules: Rules) -> bool:
+    return _kept(rules, "white set by store", _white_origins)
+
+
+def _white_origins(rules: Rules) -> bool:
     return any(rules.origin(f"images.{k}") for k in ("max_off_white", "white_level"))
 
 
@@ -684,8 +791,12 @@ def watermark_missing(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
     Okay: 主图/01.jpg（右下角有店铺水印）
     IMG040: 主图/02.jpg（没有水印）
     """
-    mark = rules.model.images.watermark
-    if mark is None or not subject.watermark_checked or subject.role not in mark.required_on:
+    mark = _kept(rules, "watermark", _watermark)
+    if (
+        mark is None
+        or not subject.watermark_checked
+        or not _watermark_on(rules, "required_on", subject.role)
+    ):
         return
     if subject.watermark is None:
         yield Hit(
@@ -718,9 +829,9 @@ def watermark_forbidden(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
     Okay: 白底/01.jpg（没有水印）
     IMG041: 白底/01.jpg（左上角有水印）
     """
-    mark = rules.model.images.watermark
+    mark = _kept(rules, "watermark", _watermark)
     match = subject.watermark
-    if mark is None or match is None or subject.role not in mark.forbidden_on:
+    if mark is None or match is None or not _watermark_on(rules, "forbidden_on", subject.role):
         return
     place = _place(match.box, subject.facts.width, subject.facts.height)
     yield Hit(
@@ -729,3 +840,17 @@ def watermark_forbidden(subject: ImageSubject, rules: Rules) -> Iterator[Hit]:
         source=_setting_source(rules, "images.watermark.forbidden_on", "店铺的 [images.watermark]"),
         data={"box": list(match.box), "scale": round(match.scale, 3)},
     )
+
+
+def _watermark(rules: Rules) -> WatermarkSpec | None:
+    return rules.model.images.watermark
+
+
+def _watermark_on(rules: Rules, field: str, role: str | None) -> bool:
+    """Whether ``[images.watermark]``'s ``required_on`` or ``forbidden_on`` names the role."""
+    return _kept(rules, ("watermark on", field, role), lambda r: _names_role(r, field, role))
+
+
+def _names_role(rules: Rules, field: str, role: str | None) -> bool:
+    mark = rules.model.images.watermark
+    return mark is not None and role in getattr(mark, field)
