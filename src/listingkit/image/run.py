@@ -105,26 +105,32 @@ class ImageChecker:
             except ValueError as exc:
                 raise InputError(f"[images.watermark] template：{exc}") from None
         self._slots: dict[tuple[str, str], list[int | None]] = defaultdict(list)
+        # What every file's task needs from the rules, read once (rules do not change).
+        images = rules.model.images
+        self._layout = images.layout
+        self._max_pixels = images.max_pixels
+        self._white_level = images.white_level
+        looked_for = self._marks and mark is not None
+        self._template = mark.template if looked_for and mark is not None else None
+        self._mark_roles = frozenset(mark.roles) if looked_for and mark is not None else frozenset()
+        self._logo = _logo_placement(mark) if looked_for else None
 
     def place(self, display: str) -> Placement:
         """The role, slot and product of the image named ``display``."""
-        return place_image(display, self.rules.model.images.layout, self.role)
+        return place_image(display, self._layout, self.role)
 
     def task(self, path: Path, display: str, placement: Placement | None = None) -> Task:
         """What must be read of one file: its header, and its pixels if it must be white."""
         placement = placement or self.place(display)
-        images = self.rules.model.images
         white = self._white and needs_white_background(self.rules, placement.role, placement.slot)
-        mark = images.watermark
-        look = mark is not None and self._marks and placement.role in mark.roles
-        template = mark.template if mark is not None and look else None
+        look = placement.role in self._mark_roles
         return Task(
             path,
-            images.max_pixels,
-            images.white_level if white else None,
-            template,
+            self._max_pixels,
+            self._white_level if white else None,
+            self._template if look else None,
             self.timeout,
-            _logo_placement(mark) if template is not None else None,
+            self._logo if look else None,
         )
 
     def check(
