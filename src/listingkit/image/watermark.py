@@ -84,6 +84,7 @@ import numpy as np
 import numpy.typing as npt
 
 from listingkit.errors import ProbeError
+from listingkit.image import fft
 from listingkit.image.decode import DEFAULT_MAX_PIXELS, Pixels, Wanted, open_image
 
 __all__ = [
@@ -337,26 +338,6 @@ def iou(a: tuple[float, float, float, float], b: tuple[float, float, float, floa
     return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
-def _fast_length(n: int) -> int:
-    """The least 2^a·3^b·5^c ≥ n: pocketfft is many times slower on sizes with a large prime."""
-    best = 1 << max(0, (n - 1).bit_length())
-    f5 = 1
-    while f5 < best:
-        f35 = f5
-        while f35 < best:
-            f = f35
-            while f < n:
-                f *= 2
-            best = min(best, f)
-            f35 *= 3
-        f5 *= 5
-    return best
-
-
-def _fft_shape(shape: tuple[int, ...]) -> tuple[int, int]:
-    return (_fast_length(shape[-2]), _fast_length(shape[-1]))
-
-
 def _inside(t: _Template, patch: Array) -> float:
     """How well the inside of the logo matches: the weaker of its left and right half.
 
@@ -519,8 +500,8 @@ class Watermark:
         if cached is None:
             t = self._template(width)
             # Forward transforms in float64: numpy's float32 forward FFT is slower.
-            field = np.conj(np.fft.rfft2(t.field.astype(np.float64), s=shape)).astype(np.complex64)
-            mask = np.conj(np.fft.rfft2(t.mask.astype(np.float64), s=shape)).astype(np.complex64)
+            field = np.conj(fft.rfft2(t.field, shape))
+            mask = np.conj(fft.rfft2(t.mask, shape))
             cached = (field[0], field[1], mask)
             spectra[width] = cached
         return cached
@@ -570,11 +551,11 @@ class Watermark:
                     pyramid[level_factor] = image
                 field, _ = _orientation(image)
                 energy = (field * field).sum(axis=0)
-                fft_shape = _fft_shape(image.shape)
+                fft_shape = fft.fast_shape(image.shape)
                 spectra = (
-                    np.fft.rfft2(field[0].astype(np.float64), s=fft_shape).astype(np.complex64),
-                    np.fft.rfft2(field[1].astype(np.float64), s=fft_shape).astype(np.complex64),
-                    np.fft.rfft2(energy.astype(np.float64), s=fft_shape).astype(np.complex64),
+                    fft.rfft2(field[0], fft_shape),
+                    fft.rfft2(field[1], fft_shape),
+                    fft.rfft2(energy, fft_shape),
                 )
                 levels[factor] = (image, spectra)
             image, (f0, f1, fe) = levels[factor]
@@ -582,11 +563,11 @@ class Watermark:
             th, tw = t.mask.shape
             if th > image.shape[0] or tw > image.shape[1]:
                 continue
-            shape = _fft_shape(image.shape)
+            shape = fft.fast_shape(image.shape)
             t0, t1, tm = self._template_spectra(width, shape)
             vh, vw = image.shape[0] - th + 1, image.shape[1] - tw + 1
-            num = np.fft.irfft2(f0 * t0 + f1 * t1, s=shape)[:vh, :vw]
-            den = np.fft.irfft2(fe * tm, s=shape)[:vh, :vw]
+            num = fft.irfft2(f0 * t0 + f1 * t1, shape)[:vh, :vw]
+            den = fft.irfft2(fe * tm, shape)[:vh, :vw]
             floor = np.float32(1e-3 * float(t.mask.sum()))
             ncc = num / (np.float32(t.norm) * np.sqrt(np.maximum(den, floor)))
             coverage = num / np.float32(t.norm * t.norm)
@@ -668,10 +649,10 @@ class Watermark:
         field, _ = _orientation(crop)
         field = field[:, y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0]
         window = (field.shape[1], field.shape[2])
-        shape = _fft_shape(window)
+        shape = fft.fast_shape(window)
         energy = (field * field).sum(axis=0)
-        spectrum = np.fft.rfft2(field.astype(np.float64), s=shape)
-        energy_spectrum = np.fft.rfft2(energy.astype(np.float64), s=shape)
+        spectrum = fft.rfft2(field, shape, single=False)
+        energy_spectrum = fft.rfft2(energy, shape, single=False)
         best: tuple[float, float, int, int, int, _Template] | None = None
         tried: set[int] = set()
         for _pass in range(2):
@@ -689,8 +670,8 @@ class Watermark:
                 if vh <= 0 or vw <= 0:
                     continue
                 tspec, mspec = self._window_spectra(width, shape)
-                num = np.fft.irfft2((spectrum * tspec).sum(axis=0), s=shape)[:vh, :vw]
-                den = np.fft.irfft2(energy_spectrum * mspec, s=shape)[:vh, :vw]
+                num = fft.irfft2((spectrum * tspec).sum(axis=0), shape)[:vh, :vw]
+                den = fft.irfft2(energy_spectrum * mspec, shape)[:vh, :vw]
                 ncc = num / (t.norm * np.sqrt(np.maximum(den, 1e-3 * float(t.mask.sum()))))
                 # Near a known place the plain correlation sets position and size:
                 # the coverage term of stage 1 would favour a slightly small logo
@@ -735,8 +716,8 @@ class Watermark:
             return cached
         t = self._template(width)
         cached = (
-            np.conj(np.fft.rfft2(t.field.astype(np.float64), s=shape)).astype(np.complex64),
-            np.conj(np.fft.rfft2(t.mask.astype(np.float64), s=shape)).astype(np.complex64),
+            np.conj(fft.rfft2(t.field, shape)),
+            np.conj(fft.rfft2(t.mask, shape)),
         )
         self._verify_spectra[key] = cached
         while len(self._verify_spectra) > _VERIFY_SPECTRA:
