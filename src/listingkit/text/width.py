@@ -45,7 +45,8 @@ def _weight(char: str, weights: UnitWeights) -> int:
 
 def units_of(text: str, weights: UnitWeights) -> int:
     """Units of ``text``: the fast path when no spans are needed."""
-    ascii_count = sum(1 for char in text if char.isascii())
+    # Encoding drops every character above U+007F: what is left is the ASCII count.
+    ascii_count = len(text) if text.isascii() else len(text.encode("ascii", "ignore"))
     return ascii_count * weights.ascii + (len(text) - ascii_count) * weights.other
 
 

@@ -1,18 +1,22 @@
 """Compose many rows on every core.
 
 Rows are independent, so a large sheet is cut into chunks composed by worker
-processes, each with its own composer (and its own jieba, loaded in parallel).
-Below a thousand rows the start-up of a second jieba costs more than it saves,
-and the rows are composed in this process. Results come back in row order.
+processes, each with its own composer. Where workers are forked (Linux), the
+dictionary is loaded once, here, before they start, and they share it; where
+they are spawned, each loads its own. Below a thousand rows starting workers
+costs more than it saves, and the rows are composed in this process. Results
+come back in row order.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from listingkit.ruleset import Rules
+from listingkit.text.segment import get_segmenter
 from listingkit.title.compose import (
     CompositionError,
     Suggestion,
@@ -116,6 +120,9 @@ def compose_many(
         )
         return _compose_rows(composer, rows, n, progress)
     chunks = [rows[i : i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
+    if multiprocessing.get_start_method() == "fork":
+        # Forked workers share the dictionary loaded here instead of each loading its own.
+        get_segmenter(segmenter)
     initargs = (rules, keywords, segmenter, n, tuple(select), tuple(ignore))
     results: list[RowResult] = []
     with process_pool(workers, initializer=_start_worker, initargs=initargs) as pool:

@@ -21,7 +21,9 @@ candidate.
 
 Speed: a sheet repeats the same words on many rows, so each distinct word is
 cleaned, checked, measured and segmented once per composer. Variants are
-searched with those word-level facts; only the candidates returned are run
+searched with those word-level facts (each resumes from the base title's
+state just before the word it leaves out, since every word before it is
+placed as in the base); only the candidates returned are run
 through the gates (the word a hit's span falls in is then left out, and the
 title checked again). A candidate's tokens are its words' own, joined where
 the segmenter proves the words meet without a word crossing
@@ -35,6 +37,7 @@ import bisect
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 import regex
@@ -173,6 +176,7 @@ class _Vetted:
     refusal: str | None
     units: int
     terms: tuple[Unit, ...]
+    key: str  # normal form: words equal but for width and case are one word
 
 
 @dataclass
@@ -181,6 +185,16 @@ class _Build:
     dropped: dict[str, Dropped] = field(default_factory=dict)
     units: int = 0
     notes: tuple[Finding, ...] = ()  # the gates' findings at info on the settled title
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    """A build part way: what it had placed before a word went in."""
+
+    line: _Line
+    words: tuple[_Word, ...]
+    dropped: dict[str, Dropped]
+    chosen: frozenset[int]
 
 
 class _Line:
@@ -209,6 +223,13 @@ class _Line:
             units -= self._ascii
         return units, index
 
+    def copy(self) -> _Line:
+        line = _Line(self._ascii)
+        line.words = list(self.words)
+        line._keys = list(self._keys)
+        line.units = self.units
+        return line
+
     def add(self, word: _Word, cost: tuple[int, int] | None = None) -> None:
         """Place ``word``; ``cost`` is what :meth:`cost` just gave for it, if known."""
         units, index = cost if cost is not None else self.cost(word)
@@ -228,14 +249,19 @@ def _latin_edge(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-def _join(words: Sequence[str]) -> str:
-    """Words run together; a space only between two Latin letters or digits."""
-    text = ""
+_BY_ORDER = attrgetter("order")
+
+
+def _render(words: Sequence[_Word]) -> str:
+    """Placed words run together; a space only between two Latin letters or digits."""
+    texts: list[str] = []
+    after_latin = False
     for word in words:
-        if text and _latin_edge(text[-1]) and _latin_edge(word[0]):
-            text += " "
-        text += word
-    return text
+        if after_latin and word.lead:
+            texts.append(" ")
+        texts.append(word.text)
+        after_latin = word.tail
+    return "".join(texts)
 
 
 class TitleComposer:
@@ -268,6 +294,10 @@ class TitleComposer:
         self.order = order if "brand" in order else ["brand", *order]
         self._rank = {part: i for i, part in enumerate(self.order)}
         self._vetted: dict[str, _Vetted] = {}
+        # A word in a part at a place is the same _Word on every row it is on.
+        self._words: dict[tuple[str, str, int], _Word] = {}
+        # Whether two words (in title order) repeat: word_repeat, per pair of texts.
+        self._repeats: dict[tuple[str, str], bool | None] = {}
 
     def compose(self, params: TitleParams, n: int = 5) -> list[TitleCandidate]:
         """Up to ``n`` candidates for one row, best first (see :func:`compose_titles`)."""
@@ -287,7 +317,7 @@ class TitleComposer:
         refusal = refused[0].message if refused else None
         tokens = self.context.tokens(text) if text and not refusal else []
         terms = word_terms(tokens)
-        vetted = _Vetted(text, refusal, units_of(text, self.weights), terms)
+        vetted = _Vetted(text, refusal, units_of(text, self.weights), terms, normal_form(text))
         if len(self._vetted) > 100_000:  # a sheet of unique words: keep memory flat
             self._vetted.clear()
         self._vetted[raw] = vetted
@@ -314,19 +344,14 @@ class TitleComposer:
         for part in ("product", *(p for p in PARTS if p != "product")):
             for place, raw in enumerate(getattr(params, part)):
                 vetted = self.vet(raw)
-                key = normal_form(vetted.text)
+                key = vetted.key
                 if not vetted.text or key in seen:
                     continue
                 seen.add(key)
                 if vetted.refusal:
                     refused.append(Dropped(raw, part, vetted.refusal))
                     continue
-                value = self.value(vetted.text)
-                seq = sheet_order[part] * 10_000 + place
-                order = (self._rank[part], seq)
-                words[part].append(
-                    _Word(vetted.text, part, value, vetted.units, vetted.terms, seq, order)
-                )
+                words[part].append(self._word(raw, vetted, part, sheet_order[part], place))
         if not words["product"]:
             products = [d for d in refused if d.part == "product"]
             if products:
@@ -371,6 +396,18 @@ class TitleComposer:
                 *words["modifier"],
             ]
         return main, ordered, refused
+
+    def _word(self, raw: str, vetted: _Vetted, part: str, column: int, place: int) -> _Word:
+        known = self._words.get((raw, part, place))
+        if known is None:
+            value = self.value(vetted.text)
+            seq = column * 10_000 + place
+            order = (self._rank[part], seq)
+            known = _Word(vetted.text, part, value, vetted.units, vetted.terms, seq, order)
+            if len(self._words) > 100_000:  # a sheet of unique words: keep memory flat
+                self._words.clear()
+            self._words[(raw, part, place)] = known
+        return known
 
     def _more_specific(self, main: _Word, words: dict[str, list[_Word]]) -> _Word | None:
         """A word of the row that is the product word with words in front (豆腐猫砂 for 猫砂).
@@ -439,23 +476,45 @@ class TitleComposer:
 
     def placed(self, words: Sequence[_Word]) -> list[_Word]:
         """The words in formula order (within a part, in the sheet's order)."""
-        return sorted(words, key=lambda w: w.order)
+        return sorted(words, key=_BY_ORDER)
 
     def render(self, words: Sequence[_Word]) -> str:
-        return _join([w.text for w in self.placed(words)])
+        return _render(self.placed(words))
 
     def build(
-        self, main: _Word, pool: Sequence[_Word], clashes: Sequence[frozenset[int]], skip: int
+        self,
+        main: _Word,
+        pool: Sequence[_Word],
+        clashes: Sequence[frozenset[int]],
+        skip: int,
+        *,
+        states: dict[int, _State] | None = None,
     ) -> _Build:
-        """Add the pool's words in order, leaving out ``skip`` (an index, or -1)."""
-        line = _Line(self.weights.ascii)
-        line.add(main)
-        if self.limit is not None and line.units > self.limit:
-            raise CompositionError(f"产品词“{main.text}”本身就超过了 {self.limit} 的长度上限")
-        build = _Build([main])
-        chosen: set[int] = {-1}  # -1 is the main product word, always in
+        """Add the pool's words in order, leaving out ``skip`` (an index, or -1).
+
+        With ``states`` and ``skip`` -1, the state before each optional word
+        that goes in is kept there; with ``skip`` a key of ``states``, the
+        build resumes from that state, since every word before ``skip`` is
+        placed exactly as in the build that kept it.
+        """
+        resume = states.get(skip) if states is not None and skip >= 0 else None
+        if resume is None:
+            line = _Line(self.weights.ascii)
+            line.add(main)
+            if self.limit is not None and line.units > self.limit:
+                raise CompositionError(f"产品词“{main.text}”本身就超过了 {self.limit} 的长度上限")
+            build = _Build([main])
+            chosen: set[int] = {-1}  # -1 is the main product word, always in
+            first = 0
+        else:
+            line = resume.line.copy()
+            build = _Build(list(resume.words), dict(resume.dropped))
+            chosen = set(resume.chosen)
+            first = skip
+        record = states is not None and skip < 0
         limit = self.limit
-        for index, word in enumerate(pool):
+        for index in range(first, len(pool)):
+            word = pool[index]
             clash = clashes[index] & chosen if clashes[index] else None
             if index == skip:
                 build.dropped[word.text] = Dropped(word.text, word.part, "本候选未用此词")
@@ -468,6 +527,11 @@ class TitleComposer:
             if limit is not None and cost[0] > limit:
                 build.dropped[word.text] = Dropped(word.text, word.part, "超出长度上限")
             else:
+                if record and word.part in _OPTIONAL:
+                    assert states is not None
+                    states[index] = _State(
+                        line.copy(), tuple(build.words), dict(build.dropped), frozenset(chosen)
+                    )
                 line.add(word, cost)
                 build.words.append(word)
                 chosen.add(index)
@@ -492,9 +556,18 @@ class TitleComposer:
         # Where each word is written in the title: a pair is judged in that order.
         place = {id(w): n for n, w in enumerate(self.placed([main, *pool]))}
 
+        repeats = self._repeats
+
         def flagged(a: _Word, b: _Word) -> _Word | None:
             first, second = (a, b) if place[id(a)] < place[id(b)] else (b, a)
-            answer = word_repeat(first.terms, second.terms)
+            pair = (first.text, second.text)  # a word's terms follow from its text
+            if pair in repeats:
+                answer = repeats[pair]
+            else:
+                answer = word_repeat(first.terms, second.terms)
+                if len(repeats) > 200_000:
+                    repeats.clear()
+                repeats[pair] = answer
             return None if answer is None else (second if answer else first)
 
         result: list[frozenset[int]] = []
@@ -515,8 +588,9 @@ class TitleComposer:
         finding's message as the reason; findings at info stay with the build.
         """
         while True:
-            texts = [w.text for w in self.placed(build.words)]
-            title = _join(texts)
+            placed = self.placed(build.words)
+            texts = [w.text for w in placed]
+            title = _render(placed)
             if self._reads_tokens:
                 # Segmented where its words meet, not whole: the tokens the gates read.
                 self.context.joined_tokens(texts, title)
@@ -601,14 +675,16 @@ def compose_titles(
 def _compose(composer: TitleComposer, params: TitleParams, n: int) -> list[TitleCandidate]:
     main, pool, refused = composer.pool(params)
     clashes = composer.clashes(main, pool)
-    base = composer.build(main, pool, clashes, -1)
+    states: dict[int, _State] = {}
+    base = composer.build(main, pool, clashes, -1, states=states)
     # Leaving out one kept word (weakest first) makes room for the words that did
     # not fit; brand and category words are never left out for a variant (with
     # keyword data a category word can still miss out by value, when space is short).
-    kept = [i for i, w in enumerate(pool) if w in base.words and w.part in _OPTIONAL]
+    placed = {id(w) for w in base.words}  # each word of a row is its own object
+    kept = [i for i, w in enumerate(pool) if id(w) in placed and w.part in _OPTIONAL]
     builds: dict[str, _Build] = {composer.render(base.words): base}
     for skip in reversed(kept[-VARIANTS:]):
-        build = composer.build(main, pool, clashes, skip)
+        build = composer.build(main, pool, clashes, skip, states=states)
         builds.setdefault(composer.render(build.words), build)
     # Only what is returned is segmented whole and checked. Checking can only
     # remove words, so a score before checking is an upper bound: a variant

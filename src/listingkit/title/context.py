@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from listingkit.ruleset import Rules
 from listingkit.ruleset.models import TitleSpec, UnitWeights
 from listingkit.ruleset.wordlists import BannedWord, load_word_lists
-from listingkit.text.segment import Segmenter, Token, get_segmenter, protected_spans
+from listingkit.text.segment import JOINERS, Segmenter, Token, get_segmenter, protected_spans
 from listingkit.text.words import PhraseMatcher
 
 __all__ = ["TitleContext"]
+
+_JOINERS = frozenset(JOINERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,11 @@ class TitleContext:
     _token_cache: dict[str, list[Token]] = field(default_factory=dict, init=False, repr=False)
     _word_cache: dict[str, _WordCut] = field(default_factory=dict, init=False, repr=False)
     _junctions: dict[tuple[str, str], bool] = field(default_factory=dict, init=False, repr=False)
+    _segmenter: Segmenter | None = field(default=None, init=False, repr=False)
+    _protected: list[str] | None = field(default=None, init=False, repr=False)
+    _shifted: dict[tuple[str, int], tuple[Token, ...]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         spec = self.spec
@@ -65,7 +72,9 @@ class TitleContext:
 
     @property
     def segmenter(self) -> Segmenter:
-        return get_segmenter(self.segmenter_name)
+        if self._segmenter is None:  # loaded on first use, then asked for per title
+            self._segmenter = get_segmenter(self.segmenter_name)
+        return self._segmenter
 
     def tokens(self, text: str) -> list[Token]:
         """Tokens of a title, brand words kept whole; cached per text."""
@@ -104,6 +113,7 @@ class TitleContext:
         """The tokens of ``title`` from its words' own, or None where that is not proven."""
         if not self.segmenter.proves_junctions:
             return None
+        junctions = self._junctions
         # Runs of words whose junctions are not proven are segmented together, each
         # run on its own; then the junctions next to a run of several words are
         # proven again with the runs' own text (a run's path at its edges can
@@ -118,7 +128,11 @@ class TitleContext:
             if not title.startswith(word, position):
                 return None
             position += len(word)
-            if runs and not space and not self._proven(runs[-1], word):
+            if (
+                runs
+                and not space
+                and not (junctions.get((runs[-1], word)) or self._proven(runs[-1], word))
+            ):
                 runs[-1] += word
                 joined[-1] = True
             else:
@@ -140,21 +154,38 @@ class TitleContext:
         tokens: list[Token] = []
         spans: list[tuple[int, int]] = []
         position = 0
+        cuts = self._word_cache
         for text, space in zip(runs, spaced, strict=True):
             if space:
                 tokens.append(Token(" ", position, position + 1))
                 position += 1
-            cut = self._cut(text)
+            cut = cuts.get(text) or self._cut(text)
             if position:
-                tokens += [Token(t.text, t.start + position, t.end + position) for t in cut.tokens]
-                spans += [(start + position, end + position) for start, end in cut.spans]
+                tokens += self._placed(text, cut, position)
+                if cut.spans:
+                    spans += [(start + position, end + position) for start, end in cut.spans]
             else:
                 tokens += cut.tokens
                 spans += cut.spans
             position += len(text)
-        if list(protected_spans(title, self._protect())) != spans:
+        protect = self._protect()
+        if not spans and not protect and _JOINERS.isdisjoint(title):
+            # Nothing kept whole in the words, and nothing can be in the title: no
+            # brand word is listed, and a model number needs a joiner (5W-30).
+            return tokens
+        if list(protected_spans(title, protect)) != spans:
             return None
         return tokens
+
+    def _placed(self, text: str, cut: _WordCut, position: int) -> tuple[Token, ...]:
+        """A word's tokens moved to ``position``: the same word often sits at the same place."""
+        known = self._shifted.get((text, position))
+        if known is None:
+            known = tuple(Token(t.text, t.start + position, t.end + position) for t in cut.tokens)
+            if len(self._shifted) > 100_000:
+                self._shifted.clear()
+            self._shifted[(text, position)] = known
+        return known
 
     def _proven(self, left: str, right: str) -> bool:
         """Whether the junction of two runs of words is proven (cached per pair of runs)."""
@@ -167,7 +198,9 @@ class TitleContext:
         return known
 
     def _protect(self) -> list[str]:
-        return [*self.spec.own_brands, *self.spec.foreign_brands]
+        if self._protected is None:
+            self._protected = [*self.spec.own_brands, *self.spec.foreign_brands]
+        return self._protected
 
     def _cut(self, word: str) -> _WordCut:
         known = self._word_cache.get(word)

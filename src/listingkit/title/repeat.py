@@ -119,7 +119,9 @@ HEAD = 0  # the part of a title outside its spec text
 _WHOLE_NAMES = frozenset({"latin", "model"})
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen (never changed once built all the same): every candidate title
+# builds its units, and a frozen dataclass is three times as slow to construct.
+@dataclass(slots=True, unsafe_hash=True)
 class Unit:
     """A token that carries a search term, as the repeat check sees it."""
 
@@ -204,33 +206,72 @@ def _han_at(text: str, index: int) -> bool:
     return bool(text) and _HAN.match(text[index]) is not None
 
 
-def _touches(left: Token, right: Token, char: str) -> bool:
-    """Whether a neighbour's edge ``char`` glues onto the word: Chinese, or a letter or digit."""
-    return _HAN.match(char) is not None or (
-        left.end == right.start and _ALNUM.match(char) is not None
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What :func:`units_of_tokens` asks of a token's text, whatever its neighbours."""
+
+    key: str  # normal form, stripped
+    folded: str  # normal form, as written
+    digit: bool  # begins with a digit
+    quantity: str | None  # 300ml as one token: its number, canonical
+    number: str | None  # a bare number: its value, canonical
+    alnum_first: bool
+    alnum_last: bool
+    han_first: bool  # a neighbour's edge glues onto a word when Chinese,
+    han_last: bool  # or a letter or digit with nothing between
+    unit: bool  # can be the unit of a number just before it (24色, 13.3英寸, 5000公里)
+    glued_match: bool  # digits then letters (300ml, 8g, 2XL)
+    glued_unit: bool  # … whose letters are a unit
+    model_head: bool  # two or more Chinese characters: may begin a model name
+    model_tail: bool  # may end a model name (MAX, 8), not a size code
+    latin: bool  # a Latin word, letters first
+    glue_char: bool  # one Chinese character that is no glue word
+    content: bool  # carries a search term
+    kind: str
+    space: bool
+
+
+_FACTS: dict[str, _Facts] = {}
+
+
+def _facts(text: str) -> _Facts:
+    """The facts of one token text, computed once per process (titles share their words)."""
+    known = _FACTS.get(text)
+    if known is not None:
+        return known
+    first = text[:1]
+    digit = "0" <= first <= "9"
+    key = normal_form(text.strip())
+    glued = _GLUED_QUANTITY.match(text)
+    glued_unit = glued is not None and glued[2].lower() in UNIT_WORDS
+    number = _NUMBER.match(text) is not None
+    bare = text.strip()
+    content = bool(bare) and bare not in GLUE and _CONTENT.search(bare) is not None
+    known = _Facts(
+        key=key,
+        folded=normal_form(text),
+        digit=digit,
+        quantity=_canonical(glued[1]) if digit and glued is not None and glued_unit else None,
+        number=_canonical(text) if digit and number else None,
+        alnum_first=_ALNUM.match(text) is not None,
+        alnum_last=_ALNUM.match(text[-1:]) is not None,
+        han_first=_HAN.match(text[:1]) is not None,
+        han_last=_HAN.match(text[-1:]) is not None,
+        unit=(len(text) == 1 and _han_at(text, 0)) or text.lower() in UNIT_WORDS,
+        glued_match=glued is not None,
+        glued_unit=glued_unit,
+        model_head=len(key) > 1 and _ALL_HAN.match(key) is not None,
+        model_tail=_MODEL_TAIL.match(text) is not None and not _SIZE.match(text),
+        latin=first.isascii() and first.isalpha() and _LATIN_WORD.match(text) is not None,
+        glue_char=len(text) == 1 and _han_at(text, 0) and text not in GLUE,
+        content=content,
+        kind="latin" if not _HAN.search(key) else ("char" if len(key) == 1 else "word"),
+        space=text.isspace(),
     )
-
-
-def _is_content(token: Token) -> bool:
-    text = token.text.strip()
-    return bool(text) and text not in GLUE and _CONTENT.search(text) is not None
-
-
-def _is_unit(number: Token, after: Token) -> bool:
-    """Whether ``after`` is the unit of ``number`` (24色, 13.3英寸, 300ml, 5000公里)."""
-    if after.start != number.end:
-        return False
-    return (len(after.text) == 1 and _han_at(after.text, 0)) or after.text.lower() in UNIT_WORDS
-
-
-def _is_quantity_at(tokens: Sequence[Token], index: int) -> bool:
-    """Whether the token at ``index`` is a number followed by its unit (保温杯 300ML)."""
-    token = tokens[index]
-    glued = _GLUED_QUANTITY.match(token.text)
-    if glued:
-        return glued[2].lower() in UNIT_WORDS
-    after = tokens[index + 1] if index + 1 < len(tokens) else None
-    return bool(_NUMBER.match(token.text)) and after is not None and _is_unit(token, after)
+    if len(_FACTS) > 200_000:  # text of unique tokens: keep memory flat
+        _FACTS.clear()
+    _FACTS[text] = known
+    return known
 
 
 def units_of_tokens(tokens: Sequence[Token]) -> list[Unit]:
@@ -238,28 +279,36 @@ def units_of_tokens(tokens: Sequence[Token]) -> list[Unit]:
     text = "".join(token.text for token in tokens)
     offset = tokens[0].start if tokens else 0
     parts = _parts(text) if _MAY_HAVE_PARTS.search(text) else []
+    facts = [_facts(token.text) for token in tokens]
+    count = len(tokens)
     units: list[Unit] = []
     index = 0
-    while index < len(tokens):
+    while index < count:
         token = tokens[index]
-        after = tokens[index + 1] if index + 1 < len(tokens) else None
-        before = tokens[index - 1] if index > 0 else None
+        fact = facts[index]
+        has_after = index + 1 < count
+        after = tokens[index + 1] if has_after else None
+        after_fact = facts[index + 1] if has_after else None
         part = _part_at(parts, token.start - offset) if parts else HEAD
-        first = token.text[:1]
-        digit = "0" <= first <= "9"
         next_ascii = (
-            after is not None and after.start == token.end and _ALNUM.match(after.text) is not None
+            after is not None
+            and after_fact is not None
+            and after.start == token.end
+            and after_fact.alnum_first
         )
-        glued_unit = _GLUED_QUANTITY.match(token.text) if digit else None
-        if glued_unit and glued_unit[2].lower() in UNIT_WORDS:
+        if fact.quantity is not None:
             # 300ml as one token: a quantity all the same.
-            number = _canonical(glued_unit[1])
-            units.append(Unit(token, normal_form(token.text), "quantity", number=number, part=part))
+            units.append(Unit(token, fact.folded, "quantity", number=fact.quantity, part=part))
             index += 1
             continue
-        if digit and _NUMBER.match(token.text):
-            number = _canonical(token.text)
-            if after is not None and _is_unit(token, after):
+        if fact.number is not None:
+            number = fact.number
+            if (
+                after is not None
+                and after_fact is not None
+                and after.start == token.end
+                and after_fact.unit
+            ):
                 joined = Token(token.text + after.text, token.start, after.end)
                 key = normal_form(joined.text)
                 units.append(Unit(joined, key, "quantity", number=number, part=part))
@@ -267,21 +316,19 @@ def units_of_tokens(tokens: Sequence[Token]) -> list[Unit]:
                 continue
             # A number glued to letters is part of a model name (x8, A4), not a number.
             glued = (
-                before is not None and before.end == token.start and _ALNUM.match(before.text[-1:])
+                index > 0 and tokens[index - 1].end == token.start and facts[index - 1].alnum_last
             ) or next_ascii
             if not glued:
                 units.append(Unit(token, number, "number", number=number, part=part))
             index += 1
             continue
-        key = normal_form(token.text.strip())
         if (
             next_ascii
             and after is not None
-            and len(key) > 1
-            and _ALL_HAN.match(key)
-            and _MODEL_TAIL.match(after.text)
-            and not _SIZE.match(after.text)
-            and not _is_quantity_at(tokens, index + 1)
+            and after_fact is not None
+            and fact.model_head
+            and after_fact.model_tail
+            and not _quantity_at(tokens, facts, index + 1)
         ):
             # 潘多拉MAX, 小米8: a model name, not the word 潘多拉 or 小米.
             joined = Token(token.text + after.text, token.start, after.end)
@@ -289,35 +336,41 @@ def units_of_tokens(tokens: Sequence[Token]) -> list[Unit]:
             index += 2
             continue
         if (
-            first.isascii()
-            and first.isalpha()
+            fact.latin
             and after is not None
+            and after_fact is not None
             and after.start == token.end
-            and len(after.text) == 1
-            and _han_at(after.text, 0)
-            and after.text not in GLUE
-            and _LATIN_WORD.match(token.text)
+            and after_fact.glue_char
         ):
             # ins风, TF卡: a Latin word with one character glued on is one name.
             joined = Token(token.text + after.text, token.start, after.end)
             units.append(Unit(joined, normal_form(joined.text), "model", part=part))
             index += 2
             continue
-        if _is_content(token):
-            kind = "latin" if not _HAN.search(key) else ("char" if len(key) == 1 else "word")
+        if fact.content:
+            before = tokens[index - 1] if index > 0 else None
+            before_fact = facts[index - 1] if index > 0 else None
             # A character glued to a letter (A面, TF卡) is part of a name, as if in a word.
-            han_before = before is not None and _touches(before, token, before.text[-1:])
-            han_after = after is not None and _touches(token, after, after.text[:1])
-            modifier = normal_form(before.text.strip()) if before is not None and han_before else ""
+            han_before = (
+                before is not None
+                and before_fact is not None
+                and (before_fact.han_last or (before.end == token.start and before_fact.alnum_last))
+            )
+            han_after = (
+                after is not None
+                and after_fact is not None
+                and (after_fact.han_first or (token.end == after.start and after_fact.alnum_first))
+            )
+            modifier = before_fact.key if before_fact is not None and han_before else ""
             # A lone character between brackets or dashes ((直-直), A/B) is a code, not a word.
-            spaced = (before is None or before.text.isspace()) and (
-                after is None or after.text.isspace()
+            spaced = (before_fact is None or before_fact.space) and (
+                after_fact is None or after_fact.space
             )
             units.append(
                 Unit(
                     token,
-                    key,
-                    kind,
+                    fact.key,
+                    fact.kind,
                     han_before,
                     han_after,
                     part=part,
@@ -327,6 +380,16 @@ def units_of_tokens(tokens: Sequence[Token]) -> list[Unit]:
             )
         index += 1
     return units
+
+
+def _quantity_at(tokens: Sequence[Token], facts: Sequence[_Facts], index: int) -> bool:
+    """Whether the token at ``index`` is a number followed by its unit (保温杯 300ML)."""
+    fact = facts[index]
+    if fact.glued_match:
+        return fact.glued_unit
+    if fact.number is None or index + 1 >= len(tokens):
+        return False
+    return tokens[index + 1].start == tokens[index].end and facts[index + 1].unit
 
 
 def _decide(earlier: Unit, later: Unit) -> Repeat | None:
@@ -418,7 +481,11 @@ def _unit_of(unit: Unit) -> str:
 def _repeats(units: Sequence[Unit]) -> list[Repeat]:
     found: dict[int, Repeat] = {}
     for i, later in enumerate(units):
+        key, number = later.key, later.number
         for earlier in units[:i]:
+            # _decide's answer for two words neither of which is in the other, no numbers.
+            if not (number or earlier.number) and earlier.key not in key and key not in earlier.key:
+                continue
             repeat = _decide(earlier, later)
             if repeat is not None:
                 found.setdefault(repeat.flagged.start, repeat)
