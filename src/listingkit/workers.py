@@ -30,20 +30,62 @@ __all__ = ["process_pool", "stop_all_pools"]
 
 _PR_SET_PDEATHSIG = 1
 _STOP_WAIT = 2.0  # seconds a terminated worker gets before it is killed
+# glibc's mallopt() parameters (malloc.h) and the values a worker sets.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_MMAP_THRESHOLD = 32 << 20  # the most glibc takes on 64-bit; larger buffers are mapped
+_TRIM_THRESHOLD = 64 << 20
 
 _pools: set[ProcessPoolExecutor] = set()
 _pools_lock = threading.Lock()
 
 
-def _die_with_parent(parent: int) -> None:
+def _glibc() -> bool:
+    try:
+        version = os.confstr("CS_GNU_LIBC_VERSION") if hasattr(os, "confstr") else None
+    except (OSError, ValueError):
+        return False
+    return bool(version and version.startswith("glibc"))
+
+
+def _libc() -> ctypes.CDLL | None:
+    """The C library, or None. glibc is loaded by its name: find_library runs
+    ``ldconfig -p`` in a subprocess, some 15 ms of every worker's start."""
+    if not sys.platform.startswith("linux"):
+        return None
+    name = "libc.so.6" if _glibc() else ctypes.util.find_library("c") or "libc.so.6"
+    try:
+        return ctypes.CDLL(name, use_errno=True)
+    except OSError:
+        return None
+
+
+def _die_with_parent(parent: int, libc: ctypes.CDLL | None) -> None:
     if not sys.platform.startswith("linux"):
         return
     with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if libc is not None:
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     # The parent may have died between fork and prctl: then nobody will signal us.
     if os.getppid() != parent:
         os._exit(1)
+
+
+def _keep_freed_memory(libc: ctypes.CDLL | None) -> None:
+    """Have glibc's allocator keep freed buffers for the next file instead of handing
+    them back to the kernel.
+
+    By default a buffer of a few MB (one decoded 800×800 image) is mapped afresh for
+    each file and each of its pages faults in zeroed: on a batch of 4,000 shop images
+    that was some 90 page faults per file and about a tenth of the workers' CPU. A
+    buffer up to :data:`_MMAP_THRESHOLD` now comes from the heap, and the heap keeps
+    up to :data:`_TRIM_THRESHOLD` free, so a worker's memory stays flat in the number
+    of files. Nothing changes with another C library.
+    """
+    if libc is None or not _glibc():
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+        libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD)
 
 
 def _start_worker(
@@ -51,7 +93,9 @@ def _start_worker(
 ) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with_parent(parent)
+    libc = _libc()
+    _die_with_parent(parent, libc)
+    _keep_freed_memory(libc)
     if initializer is not None:
         initializer(*initargs)
 

@@ -299,3 +299,60 @@ def test_bad_arguments(tmp_path, options):
     path = save(Image.new("RGB", (10, 10), "white"), tmp_path / "w.png")
     with pytest.raises(ValueError):
         measure_background(path, **options)
+
+
+def plain_measure(rgb: np.ndarray, white_level: int, band: float) -> tuple[object, ...]:
+    """The measure written out pixel by pixel, as the module docstring states it."""
+    height, width = len(rgb), len(rgb[0])
+    low = [[min(int(c) for c in rgb[y][x]) for x in range(width)] for y in range(height)]
+    depth = min(max(1, round(band * min(width, height))), width, height)
+    places = {
+        "top": [(y, x) for y in range(depth) for x in range(width)],
+        "bottom": [(y, x) for y in range(height - depth, height) for x in range(width)],
+        "left": [(y, x) for y in range(height) for x in range(depth)],
+        "right": [(y, x) for y in range(height) for x in range(width - depth, width)],
+    }
+    edges = []
+    for name in EDGES:
+        values = [low[y][x] for y, x in places[name]]
+        off = sum(1 for v in values if v < white_level) / len(values)
+        edges.append((name, off, min(values)))
+    below = max(0, white_level - 16)
+    solid = [[v < below for v in row] for row in low]
+    if height >= 2 and width >= 2:  # a pixel counts when a 2×2 block of them starts there
+        core = [
+            (y, x)
+            for y in range(height - 1)
+            for x in range(width - 1)
+            if solid[y][x] and solid[y + 1][x] and solid[y][x + 1] and solid[y + 1][x + 1]
+        ]
+        reach = 2
+    else:
+        core = [(y, x) for y in range(height) for x in range(width) if solid[y][x]]
+        reach = 1
+    if not core:
+        return tuple(edges), None
+    rows, cols = [y for y, _ in core], [x for _, x in core]
+    return tuple(edges), (min(cols), min(rows), max(cols) + reach, max(rows) + reach)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_measure_counts_as_the_plain_definition_does(tmp_path, seed):
+    """Bands and product box of noisy pictures (specks, bars, white and grey borders,
+    one-pixel-thin images) are those of the definition written out pixel by pixel."""
+    rng = np.random.default_rng(seed)
+    for number in range(25):
+        height, width = (int(n) for n in rng.integers(1, 40, 2))
+        rgb = np.full((height, width, 3), 255, np.uint8)
+        if number % 5:  # specks and bars of every shade near and below white
+            noise = rng.integers(150, 256, (height, width, 3)).astype(np.uint8)
+            keep = rng.random((height, width)) < rng.random()
+            rgb[keep] = noise[keep]
+        path = save(Image.fromarray(rgb, "RGB"), tmp_path / f"{seed}-{number}.png")
+        level = int(rng.choice([200, 240, DEFAULT_WHITE_LEVEL, 255]))
+        band = float(rng.choice([DEFAULT_BAND, 0.1, 0.5]))
+        facts = measure_background(path, white_level=level, band=band, size=1000)
+        edges, box = plain_measure(rgb, level, band)
+        assert tuple((s.edge, s.off_white, s.darkest) for s in facts.edges) == edges
+        assert facts.decoded_size == (width, height)
+        assert facts.bbox == box
