@@ -24,7 +24,7 @@ from PIL import Image, ImageCms, PngImagePlugin
 from listingkit.errors import ProbeError
 from listingkit.image.decode import Header, open_image
 from listingkit.image.header import read_header
-from listingkit.image.probe import ImageFacts, image_facts
+from listingkit.image.probe import DEFAULT_MAX_PIXELS, ImageFacts, header_facts, image_facts
 from tests.hostile.test_images_corpus import _MUTATION, build_corpus, mutate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -255,11 +255,21 @@ def _ours(path: Path) -> Header | None:
 
 
 def compare(path: Path) -> Header | None:
-    """Our header for ``path`` after checking it equals Pillow's (or is None)."""
+    """Our header for ``path`` after checking it equals Pillow's (or is None).
+
+    The facts read with plain system calls (``header_facts``, what a run without
+    pixel checks uses) are Pillow's too whenever that reader answers.
+    """
     ours = _ours(path)
     if ours is not None:
         assert ours == _library_header(path), path
-    assert _facts(path, library=False) == _facts(path, library=True), path
+    library = _facts(path, library=True)
+    assert _facts(path, library=False) == library, path
+    plain = header_facts(path, DEFAULT_MAX_PIXELS)
+    if plain is not None:
+        assert plain == library, path
+    elif ours is not None and isinstance(library, ImageFacts):
+        raise AssertionError(f"{path}: read byte by byte, but not by header_facts")
     return ours
 
 
@@ -300,6 +310,21 @@ def test_what_the_edge_cases_say(edge_folder: Path) -> None:
     assert header("icc-three-segments.jpg").icc == _srgb_profile(150_000)
     facts = _facts(edge_folder / "cut-in-data.png", library=False)
     assert facts == ("truncated", "文件不完整（没有结尾标记），可能下载或复制中断")
+    # A broken file is left to the full reader, which says what is wrong with it.
+    assert header_facts(edge_folder / "cut-in-data.png", DEFAULT_MAX_PIXELS) is None
+    plain = header_facts(edge_folder / "exif-6.jpg", DEFAULT_MAX_PIXELS)
+    assert plain is not None and plain.orientation == 6
+
+
+def test_plain_reader_leaves_what_is_not_a_readable_file(tmp_path: Path) -> None:
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    (tmp_path / "folder.jpg").mkdir()
+    for name in ("empty.jpg", "folder.jpg", "missing.jpg"):
+        assert header_facts(tmp_path / name, DEFAULT_MAX_PIXELS) is None
+    picture = tmp_path / "big.png"
+    _picture(size=(40, 30)).save(picture)
+    assert header_facts(picture, 40 * 30) is not None
+    assert header_facts(picture, 40 * 30 - 1) is None  # over the limit: the full reader refuses
 
 
 def _files_under(*folders: Path) -> list[Path]:
@@ -348,3 +373,41 @@ def test_mutated_images_read_the_same(tmp_path_factory, name, mutations) -> None
     path = tmp_path_factory.mktemp("mutant", numbered=True) / name
     path.write_bytes(mutate(SEEDS[name], mutations))
     compare(path)
+
+
+def test_header_only_batch_gives_the_same_report_and_keeps_the_callers_timer(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import time
+
+    from listingkit import load_rules
+    from listingkit.image.run import check_images
+
+    folder = tmp_path / "商品" / "主图"
+    folder.mkdir(parents=True)
+    for slot, size in enumerate([(800, 800), (700, 700), (800, 790)], start=1):
+        _picture(size=size).save(folder / f"0{slot}.jpg", "JPEG")
+    (folder / "04.png").write_bytes(edge_cases()["cut-in-data.png"])  # left to the full reader
+    rules = load_rules("taobao")
+    header_only = ["IMG030", "IMG031"]
+    unlimited = check_images([tmp_path / "商品"], rules, ignore=header_only, timeout=None)
+    fired: list[bool] = []
+
+    def caller(signum: int, frame: object) -> None:
+        fired.append(True)
+
+    previous = signal.signal(signal.SIGALRM, caller)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        limited = check_images([tmp_path / "商品"], rules, ignore=header_only, timeout=30)
+        assert signal.getsignal(signal.SIGALRM) is caller
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.5
+        time.sleep(0.7)
+        assert fired == [True]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert limited.to_dict() == unlimited.to_dict()
+    codes = {(f.location.path, f.code) for f in limited.findings}
+    assert any(path.endswith("04.png") and code == "FILE003" for path, code in codes), codes

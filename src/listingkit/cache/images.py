@@ -32,9 +32,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from listingkit.cache.store import read_json, results_folder, write_json
+from listingkit.cache.scope import RACY_SECONDS as _RACY_SECONDS
+from listingkit.cache.scope import READS_KIND, digest, reads_file, reads_scope
+from listingkit.cache.store import read_json, write_json
 from listingkit.family import Load
 from listingkit.image.background import BackgroundFacts, EdgeStat
 from listingkit.image.probe import ImageFacts
@@ -56,12 +58,12 @@ __all__ = [
 
 #: A file modified this close to (or after) the moment its entry was recorded is
 #: hashed again before its read is used: 2 s covers the coarsest file-system clock (FAT).
-RACY_SECONDS = 2.0
+RACY_SECONDS = _RACY_SECONDS
 #: Entries kept per cache file; beyond, those used longest ago are dropped.
 MAX_ENTRIES = 50_000
 
 _FORMAT = 1
-_KIND = "listingkit image reads"
+_KIND = READS_KIND
 # Errors that say nothing about the content: the next run may read the file.
 _TRANSIENT = frozenset({"timeout", "unreadable"})
 _RACY_NS = int(RACY_SECONDS * 1e9)
@@ -192,20 +194,33 @@ _OPTIONAL_INT, _OPTIONAL_STR = Types({int, type(None)}), Types({str, type(None)}
 _FACT_TYPES = (_INT, _STR, _OPTIONAL_STR, _INT, _INT, _OPTIONAL_INT, _STR, _INT, _BOOL,
                _OPTIONAL_STR, _INT, _BOOL)  # fmt: skip
 _ENTRY_TYPES = (*[_INT] * 6, _STR, _STR, _LIST, _INT)  # Stamp, asked, read, last used
+_READ_TYPES = (_LIST, _OPTIONAL_LIST, _OPTIONAL_LIST, _BOOL)
+_ERROR_TYPES = (_STR, _STR, _STR)
+_MEASURE_TYPES = (_LIST, _NUMBER, _NUMBER, _OPTIONAL_LIST, _LIST)
+_EDGES_TYPES = (_LIST,) * 4
+_EDGE_TYPES = (_STR, _NUMBER, _INT)
+_MATCH_TYPES = (_LIST, _NUMBER, _NUMBER)
+_PAIR_TYPES = (_INT, _INT)
+_BOX_TYPES = (_INT,) * 4
 _FACT_NAMES = ("bytes", "format", "extension_format", "width", "height", "orientation", "mode",
                "bits", "has_alpha", "icc_description", "frames", "progressive")  # fmt: skip
 #: Whether ImageFacts is still the one this layout was written for; if not, nothing is kept.
 LAYOUT_KNOWN = tuple(f.name for f in fields(ImageFacts)) == ("path", *_FACT_NAMES)
 
 
-def _typed(values: list[Any], types: Sequence[Types]) -> list[Any]:
+# (types asked, types found) pairs already found to fit: entries repeat a few shapes.
+_FITTING: set[tuple[tuple[Types, ...], tuple[type, ...]]] = set()
+
+
+def _typed(values: list[Any], types: tuple[Types, ...]) -> list[Any]:
     """``values`` when each has its type; ValueError otherwise."""
-    if (
-        type(values) is not list
-        or len(values) != len(types)
-        or not all(map(_CONTAINS, types, map(type, values)))
-    ):
+    if type(values) is not list:
         raise ValueError
+    shape = (types, tuple(map(type, values)))
+    if shape not in _FITTING:
+        if len(values) != len(types) or not all(map(_CONTAINS, types, shape[1])):
+            raise ValueError
+        _FITTING.add(shape)
     return values
 
 
@@ -214,11 +229,11 @@ def _decode(value: Any, path: Path, read_type: type[Read]) -> Read:
 
     Numbers come back as the types they were written as (JSON keeps 1 and 1.0 apart).
     """
-    parts = _typed(value, (_LIST, _OPTIONAL_LIST, _OPTIONAL_LIST, _BOOL))
+    parts = _typed(value, _READ_TYPES)
     head, measured, found, checked = parts
     facts: ImageFacts | ImageError
     if head and head[0] == "error":
-        _, reason, kind = _typed(head, (_STR, _STR, _STR))
+        _, reason, kind = _typed(head, _ERROR_TYPES)
         facts = ImageError(reason, kind)
     elif head and head[0] == "facts":
         facts = ImageFacts(path, *_typed(head[1:], _FACT_TYPES))
@@ -226,13 +241,10 @@ def _decode(value: Any, path: Path, read_type: type[Read]) -> Read:
         raise ValueError
     background = None
     if measured is not None:
-        edges, fill, area, bbox, decoded = _typed(
-            measured, (_LIST, _NUMBER, _NUMBER, _OPTIONAL_LIST, _LIST)
-        )
+        edges, fill, area, bbox, decoded = _typed(measured, _MEASURE_TYPES)
         background = BackgroundFacts(
             edges=tuple(
-                EdgeStat(*_typed(edge, (_STR, _NUMBER, _INT)))
-                for edge in _typed(edges, [_LIST] * 4)
+                EdgeStat(*_typed(edge, _EDGE_TYPES)) for edge in _typed(edges, _EDGES_TYPES)
             ),
             fill=fill,
             area=area,
@@ -243,53 +255,31 @@ def _decode(value: Any, path: Path, read_type: type[Read]) -> Read:
     if found is not None:
         from listingkit.image.watermark import WatermarkMatch
 
-        box, scale, score = _typed(found, (_LIST, _NUMBER, _NUMBER))
+        box, scale, score = _typed(found, _MATCH_TYPES)
         match = WatermarkMatch(_box(box), scale, score)
     return read_type(facts, background, match, checked)
 
 
 def _pair(value: Any) -> tuple[int, int]:
-    width, height = _typed(value, (_INT, _INT))
+    width, height = _typed(value, _PAIR_TYPES)
     return width, height
 
 
 def _box(value: Any) -> tuple[int, int, int, int]:
-    left, top, right, bottom = _typed(value, (_INT, _INT, _INT, _INT))
+    left, top, right, bottom = _typed(value, _BOX_TYPES)
     return left, top, right, bottom
 
 
 # -- the cache of one run ------------------------------------------------------------
 
 
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _code_version() -> tuple[object, ...]:
-    """The version, and when each module that reads images was last changed."""
-    from listingkit import _version, image
-
-    folder = Path(image.__file__).parent
-    modules: list[object] = [_version.__version__]
-    for path in sorted([*folder.glob("*.py"), Path(__file__)]):
-        with contextlib.suppress(OSError):
-            status = path.stat()
-            modules.append((path.name, status.st_size, status.st_mtime_ns))
-    return tuple(modules)
-
-
-def _rules_content(paths: Iterable[Path], platform: str) -> tuple[object, ...]:
-    contents: list[object] = [platform]
-    for path in paths:
-        try:
-            contents.append((os.fspath(path), hashlib.sha256(path.read_bytes()).hexdigest()))
-        except OSError:
-            contents.append((os.fspath(path), None))
-    return tuple(contents)
-
-
 class ImageReads:
     """The kept reads of one scope: look a task up, keep what was read, save once at the end."""
+
+    #: Reads taken from a cache and reads done afresh, by every cache of this process:
+    #: the command line keeps a whole report only after a run that read nothing afresh.
+    taken: ClassVar[int] = 0
+    done: ClassVar[int] = 0
 
     def __init__(
         self,
@@ -308,6 +298,7 @@ class ImageReads:
         self._load = load
         self._entries: dict[str, list[Any]] = {}
         self._templates: dict[str, str | None] = {}
+        self._asks: dict[tuple[object, ...], str] = {}  # what was asked → its key, per run
         self._changed = False
         self._loaded = False  # read on the first lookup: a header-only run never reads it
 
@@ -336,9 +327,8 @@ class ImageReads:
     ) -> ImageReads:
         """The cache of the run with these rule files, platform and selected check codes;
         ``reader`` reads one task into a ``read_type``, ``load`` says how heavy tasks are."""
-        scope = _digest(_KIND, _code_version(), _rules_content(rule_paths, platform), sorted(codes))
-        path = results_folder() / f"images-{scope[:32]}.json"
-        return cls(path, scope, reader=reader, read_type=read_type, load=load)
+        scope = reads_scope(rule_paths, platform, codes)
+        return cls(reads_file(scope), scope, reader=reader, read_type=read_type, load=load)
 
     def _asked(self, task: Task) -> str | None:
         """What was asked of the file, as a key; None when it cannot be known (no template)."""
@@ -352,7 +342,11 @@ class ImageReads:
             template = self._templates[task.watermark]
             if template is None:
                 return None
-        return _digest(task.max_pixels, task.white_level, task.watermark is not None, template)
+        asked = (task.max_pixels, task.white_level, task.watermark is not None, template)
+        key = self._asks.get(asked)
+        if key is None:
+            key = self._asks[asked] = digest(*asked)
+        return key
 
     def lookup(self, task: Task) -> Read | None:
         """The kept read of ``task``'s file when its content is the same, else None."""
@@ -385,6 +379,7 @@ class ImageReads:
                 return None
             self._entries[key] = self._entry(again, asked, read)
             self._changed = True
+        ImageReads.taken += 1
         return result
 
     def _entry(self, stamp: Stamp, asked: str, read: Any) -> list[Any]:
@@ -403,6 +398,7 @@ class ImageReads:
 
     def keep(self, task: Task, fresh: Fresh) -> Read:
         """Keep a read done this run (when its content was hashed); return the read."""
+        ImageReads.done += 1
         asked = self._asked(task)
         if fresh.stamp is not None and asked is not None:
             if not self._loaded:

@@ -34,9 +34,11 @@ __all__ = [
     "cache_enabled",
     "cache_folder",
     "clean",
+    "read_bytes",
     "read_json",
     "results_folder",
     "usage",
+    "write_bytes",
     "write_json",
 ]
 
@@ -79,6 +81,20 @@ def read_json(path: Path) -> Any:
 
     Opened without following a link and without blocking on a FIFO.
     """
+    data = read_bytes(path)
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The bytes of ``path``; None when it is missing, not a regular file, or too large.
+
+    Opened without following a link and without blocking on a FIFO.
+    """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
@@ -90,8 +106,8 @@ def read_json(path: Path) -> Any:
             return None
         with os.fdopen(descriptor, "rb", closefd=False) as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
-        return json.loads(data)
-    except (OSError, ValueError, RecursionError):
+        return data if len(data) <= MAX_FILE_BYTES else None
+    except OSError:
         return None
     finally:
         os.close(descriptor)
@@ -103,6 +119,11 @@ def write_json(path: Path, value: Any) -> bool:
         data = json.dumps(value, separators=(",", ":")).encode("utf-8", "surrogatepass")
     except (TypeError, ValueError):
         return False
+    return write_bytes(path, data)
+
+
+def write_bytes(path: Path, data: bytes) -> bool:
+    """Replace ``path`` with ``data``, atomically; False (and nothing left) on failure."""
     if len(data) > MAX_FILE_BYTES:
         return False
     temporary = None
@@ -155,9 +176,10 @@ class Usage:
     bytes: int
 
 
-#: The sub-folders of the cache folder listingkit keeps: per-file image results and
-#: validated rules (:mod:`listingkit.ruleset.cache`).
-_KEPT = ("results", "rules")
+#: The sub-folders of the cache folder listingkit keeps: per-file image results,
+#: validated rules (:mod:`listingkit.ruleset.cache`) and whole reports of repeat
+#: runs (:mod:`listingkit.cache.runs`).
+_KEPT = ("results", "rules", "runs")
 
 
 def _kept_files() -> list[tuple[Path, os.stat_result]]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import glob
+import io
+import os
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from listingkit.cli.common import (
     add_batch_options,
@@ -15,11 +18,18 @@ from listingkit.cli.common import (
     cache_wanted,
     check_output,
     emit_report,
+    output_stream,
     selection_of,
 )
 from listingkit.errors import InputError
-from listingkit.ruleset import resolve_rules
+from listingkit.ruleset import Rules, resolve_rules
 from listingkit.ruleset.rules import IMAGE_ROLES
+from listingkit.subjects import walk
+
+if TYPE_CHECKING:
+    from listingkit.cache.runs import KeptRun
+    from listingkit.findings import Report
+    from listingkit.registry import Selection
 
 __all__ = ["add_parser", "expand"]
 
@@ -58,14 +68,24 @@ def expand(patterns: list[str]) -> list[str]:
 
 
 def _images(args: argparse.Namespace) -> int:
-    from listingkit.image.run import check_images
-
     selection = selection_of(args)
     paths = expand(args.paths)
-    rules = resolve_rules(
-        args.platform, args.rules, start=Path(paths[0]), cached=cache_wanted(args)
-    )
+    cached = cache_wanted(args)
+    rules = resolve_rules(args.platform, args.rules, start=Path(paths[0]), cached=cached)
     check_output(args.output, [*paths, *rules.paths], force=args.force)
+    # The same command again over unchanged files: the report kept by the last run.
+    kept = _kept_run(args, paths, rules, selection) if cached else None
+    if kept is not None:
+        replayed = kept.replay()
+        if replayed is not None:
+            status, text = replayed
+            with output_stream(None) as stream:
+                stream.write(text)
+            return status
+        kept.start()
+    from listingkit.image.run import check_images
+
+    before = _reads_counted() if kept is not None else None
     with batch_options(args) as batch:
         report = check_images(
             paths,
@@ -73,7 +93,74 @@ def _images(args: argparse.Namespace) -> int:
             role=args.role,
             select=selection.select,
             ignore=selection.ignore,
-            cache=cache_wanted(args),
+            cache=cached,
             **batch,
         )
-    return emit_report(report, args)
+    if kept is None or before is None or not _all_kept(before, _reads_counted()):
+        return emit_report(report, args)
+    status, text = _rendered(report, args)
+    with output_stream(None) as stream:
+        stream.write(text)
+    kept.keep(status, text)
+    return status
+
+
+def _kept_run(
+    args: argparse.Namespace, paths: list[str], rules: Rules, selection: Selection
+) -> KeptRun | None:
+    """The kept report of this command (:mod:`listingkit.cache.runs`), when there may be
+    one: a report written to standard output, not a terminal, with kept image reads
+    or a kept report already there (a run that reads headers only keeps neither)."""
+    if args.output is not None or _is_terminal(1):
+        return None
+    from listingkit.cache.runs import KeptRun, kept_run_file
+    from listingkit.cache.scope import reads_file, reads_scope
+
+    command = repr(sorted((k, v) for k, v in vars(args).items() if not callable(v)))
+    reads = reads_file(reads_scope(rules.paths, rules.platform, selection.codes()))
+    # A report is kept only after a run that took its reads from the kept ones: none
+    # yet and no kept reads either (a first run, a run that reads headers only), no walk.
+    if not kept_run_file(command).is_file() and not reads.is_file():
+        return None
+    found = walk(paths)
+    mark = rules.model.images.watermark
+    return KeptRun(
+        command,
+        [(os.fspath(path), display) for path, display in found.files],
+        [(os.fspath(f.path), f.display, f.reason, f.linked) for f in found.folders],
+        rule_paths=[os.fspath(path) for path in rules.paths],
+        platform=rules.platform,
+        template=None if mark is None else str(mark.template),
+        reads_file=reads,
+    )
+
+
+def _reads_counted() -> tuple[int, int]:
+    """(image reads taken from the kept ones, reads done afresh) in this process so far."""
+    from listingkit.cache.images import ImageReads
+
+    return ImageReads.taken, ImageReads.done
+
+
+def _all_kept(before: tuple[int, int], after: tuple[int, int]) -> bool:
+    """Whether the run between two counts took reads from the kept ones and did none afresh."""
+    return after[0] > before[0] and after[1] == before[1]
+
+
+def _rendered(report: Report, args: argparse.Namespace) -> tuple[int, str]:
+    """(exit status, report text) as :func:`emit_report` gives them on standard output."""
+    real = sys.stdout
+    captured = io.StringIO()
+    sys.stdout = captured
+    try:
+        status = emit_report(report, args)
+    finally:
+        sys.stdout = real
+    return status, captured.getvalue()
+
+
+def _is_terminal(descriptor: int) -> bool:
+    try:
+        return os.isatty(descriptor)
+    except OSError:
+        return False

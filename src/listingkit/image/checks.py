@@ -146,7 +146,12 @@ def _from_spec(
     rules: Rules, code: str, role: str | None, read: Callable[[ImageSpec | None], _T]
 ) -> _T:
     """What check ``code`` reads from the role's table, read once per role."""
-    return _kept(rules, ("image limits", code, role), lambda r: read(_role_spec(r, role)))
+    key = ("image limits", code, role)
+    if isinstance(rules, Rules):  # asked once per file and check: the kept value, no closure
+        found = rules.memo.get(key, _UNSET)
+        if found is not _UNSET:
+            return found  # type: ignore[no-any-return]
+    return _kept(rules, key, lambda r: read(_role_spec(r, role)))
 
 
 @check("IMG001", "format-not-allowed", subject="image", keys=("images.<role>.formats",))

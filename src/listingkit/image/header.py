@@ -142,23 +142,30 @@ def _jpeg(data: _Bytes) -> Header:
     exif: bytes | None = None
     xmp: bytes | None = None
     jfif_dpi = False
+    buf = data.upto(position + 4)
     while True:
-        buf = data.upto(position + 4)
+        # Bytes already read are taken as they are; upto() reads more (or is not sure).
+        if position + 4 > len(buf):
+            buf = data.upto(position + 4)
         if buf[position] != 0xFF:
             raise _Unsure  # junk between segments
         position += 1
         while buf[position] == 0xFF:  # fill bytes before a marker
             position += 1
-            buf = data.upto(position + 3)
+            if position + 3 > len(buf):
+                buf = data.upto(position + 3)
         marker = buf[position]
-        if not _read_here(marker):
+        if marker not in _READ_HERE:
             raise _Unsure
         length = buf[position + 1] << 8 | buf[position + 2]
         position += 1
         if length < 2:
             raise _Unsure
-        body = data.take(position + 2, length - 2)
-        position += length
+        end = position + length
+        if end > len(buf):
+            buf = data.upto(end)
+        body = buf[position + 2 : end]
+        position = end
         if marker == 0xDA:  # start of scan: the header ends here
             break
         if marker in _SOF_TAKEN:
@@ -207,11 +214,6 @@ def _jpeg(data: _Bytes) -> Header:
         frames=1,
         progressive=progressive,
     )
-
-
-def _read_here(marker: int) -> bool:
-    """Markers read here: frames taken, tables, APPn, COM, skipped ones and SOS."""
-    return marker in _READ_HERE
 
 
 def _jpeg_frame(body: bytes) -> tuple[tuple[int, int], str]:

@@ -17,12 +17,20 @@ library raises).
 from __future__ import annotations
 
 import os
+import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from listingkit.errors import ProbeError
-from listingkit.image.decode import DEFAULT_MAX_PIXELS, QUARTER_TURNS, ImageFile, open_image
+from listingkit.image.decode import (
+    DEFAULT_MAX_PIXELS,
+    QUARTER_TURNS,
+    Header,
+    ImageFile,
+    open_image,
+)
 from listingkit.image.header import read_header
 
 __all__ = [
@@ -30,6 +38,7 @@ __all__ = [
     "EXTENSION_FORMATS",
     "ImageFacts",
     "ProbeError",
+    "header_facts",
     "image_facts",
     "probe_image",
 ]
@@ -63,6 +72,9 @@ _TAIL = 64
 _PADDING_SCAN = 1 << 20
 _BLOCK = 1 << 16
 _PROBE = 1 << 12
+# The first bytes read by header_facts: the header reader's first read (8 KiB).
+_FIRST = 1 << 13
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,3 +236,61 @@ def image_facts(file: ImageFile, *, library: bool = False) -> ImageFacts:
     if _truncated(file, header.format):
         raise ProbeError("文件不完整（没有结尾标记），可能下载或复制中断", "truncated")
     return facts
+
+
+class _PlainFile:
+    """An image file read with plain system calls, as :func:`header_facts` reads it.
+
+    It offers what :func:`image_facts` and the header reader use of an
+    :class:`~listingkit.image.decode.ImageFile` (path, size, pixel limit, first
+    bytes, reads at an offset) and nothing of the image library: a file the
+    header reader is unsure of is handed back to :func:`open_image` whole.
+    """
+
+    __slots__ = ("_descriptor", "_first", "head", "max_pixels", "path", "size")
+
+    def __init__(self, path: Path, descriptor: int, size: int, max_pixels: int) -> None:
+        self.path = path
+        self.size = size
+        self.max_pixels = max_pixels
+        self._descriptor = descriptor
+        self._first = os.pread(descriptor, _FIRST, 0)
+        self.head = self._first[:64]
+
+    def read(self, offset: int, count: int = -1) -> bytes:
+        if count < 0:
+            count = max(0, self.size - offset)
+        if offset == 0 and (count <= len(self._first) or len(self._first) < _FIRST):
+            return self._first[:count]  # the header reader starts with these bytes
+        return os.pread(self._descriptor, count, offset)
+
+    def header(self) -> Header:
+        raise _Unsure  # image_facts asks this only when the header reader is unsure
+
+
+class _Unsure(Exception):
+    """Not read the plain way: the caller reads the file through :func:`open_image`."""
+
+
+def header_facts(path: Path, max_pixels: int) -> ImageFacts | None:
+    """The facts of a JPEG or PNG the header reader is sure of, read with a few system
+    calls and no image library; None for every other file (another format, a file the
+    reader is unsure of, a truncated or unreadable one, anything not a regular file).
+
+    The facts are those :func:`probe_image` gives: :func:`image_facts` reads them,
+    over the same bytes. None means "ask :func:`open_image`", which says what is wrong.
+    """
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)  # non-blocking: a pipe never waits
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode) or status.st_size == 0:
+            return None
+        plain: Any = _PlainFile(path, descriptor, status.st_size, max_pixels)
+        return image_facts(plain)  # reads what an ImageFile offers, the same way
+    except (_Unsure, ProbeError, OSError):
+        return None
+    finally:
+        os.close(descriptor)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
-__all__ = ["Placement", "place_image"]
+__all__ = ["Placement", "Placer", "place_image"]
 
 _NUMBER = re.compile(r"(\d+)(?!.*\d)")
 
@@ -38,6 +38,43 @@ def place_image(
 ) -> Placement:
     """The role, slot and product folder of an image named ``display`` (a POSIX path)."""
     names = _names(tuple((role, tuple(group)) for role, group in layout.items()))
+    return _place(display, names, forced)
+
+
+class Placer:
+    """:func:`place_image` for one layout and forced role, for a batch of images.
+
+    The layout's names are folded once, and each folder's role and product and
+    each file name's role and slot are worked out once for the batch: the
+    images of a folder share them, and names repeat from folder to folder.
+    """
+
+    def __init__(self, layout: Mapping[Any, Sequence[str]], forced: str | None = None) -> None:
+        self._names = _names(tuple((role, tuple(group)) for role, group in layout.items()))
+        self._forced = forced
+        self._folders: dict[str, tuple[Any, str]] = {}
+        self._stems: dict[str, tuple[Any, int | None]] = {}
+
+    def __call__(self, display: str) -> Placement:
+        """What :func:`place_image` gives for ``display`` with this layout and role."""
+        head, slash, name = display.rpartition("/")
+        if name in ("", ".", ".."):
+            return _place(display, self._names, self._forced)
+        folder = head + slash
+        place = self._folders.get(folder)
+        if place is None:
+            place = self._folders[folder] = _folder(folder, self._names)
+        stem = _stem(name)
+        named = self._stems.get(stem)
+        if named is None:
+            named = self._stems[stem] = _name_place(stem, self._names)
+        role = named[0] if self._forced is None else self._forced
+        if place[0] is not None:
+            role = role or place[0]
+        return Placement(role, named[1], place[1])
+
+
+def _place(display: str, names: tuple[tuple[Any, str], ...], forced: str | None) -> Placement:
     head, slash, name = display.rpartition("/")
     if name in ("", ".", ".."):  # not a plain file name: PurePosixPath says what it is
         path = PurePosixPath(display)

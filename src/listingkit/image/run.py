@@ -11,7 +11,10 @@ be listed, or a link to a folder (not followed), is one ``FILE004`` finding.
 from __future__ import annotations
 
 import os
+import signal
 import stat
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
@@ -34,8 +37,8 @@ from listingkit.image.checks import (
     needs_white_background,
 )
 from listingkit.image.decode import Pixels, Wanted, open_image
-from listingkit.image.probe import EXTENSION_FORMATS, ImageFacts, image_facts
-from listingkit.image.roles import Placement, place_image
+from listingkit.image.probe import EXTENSION_FORMATS, ImageFacts, header_facts, image_facts
+from listingkit.image.roles import Placement, Placer
 from listingkit.registry import Selection
 from listingkit.ruleset import Rules
 from listingkit.subjects import FileSubject, FolderProblem, ImageError, walk
@@ -108,6 +111,7 @@ class ImageChecker:
         # What every file's task needs from the rules, read once (rules do not change).
         images = rules.model.images
         self._layout = images.layout
+        self._placer = Placer(images.layout, role)  # each folder placed once
         self._max_pixels = images.max_pixels
         self._white_level = images.white_level
         looked_for = self._marks and mark is not None
@@ -117,7 +121,7 @@ class ImageChecker:
 
     def place(self, display: str) -> Placement:
         """The role, slot and product of the image named ``display``."""
-        return place_image(display, self._layout, self.role)
+        return self._placer(display)
 
     def task(self, path: Path, display: str, placement: Placement | None = None) -> Task:
         """What must be read of one file: its header, and its pixels if it must be white."""
@@ -228,7 +232,9 @@ def check_images(
     findings = [f for folder in found.folders for f in checker.folder(folder)]
     # Each file is checked as its read comes back, while the workers read the next.
     # -- results cache: kept reads of unchanged files, only the others read --
-    kept = _results_cache(rules, select, ignore) if cache else None
+    # A header read costs about what a lookup would: only reads that decode are kept.
+    decoding = cache and load_of(tasks).heavy
+    kept = _results_cache(rules, select, ignore) if decoding else None
     if kept is not None:
         reads = kept.read_through(tasks, progress, executor)
     else:
@@ -285,6 +291,10 @@ def perform(task: Task) -> Read:
 def _read(task: Task) -> Read:
     """Open the file once: its header facts, then one decode for every pixel check."""
     white, mark = task.white_level is not None, task.watermark is not None
+    if not white and not mark:  # the header only: plain reads when the header reader is sure
+        plain = header_facts(task.path, task.max_pixels)
+        if plain is not None:
+            return Read(plain)
     wanted = Wanted(
         reduced=DEFAULT_DECODE_SIZE if white else None,
         working=_work_width() if mark else None,
@@ -366,5 +376,56 @@ def read_all(
 ) -> Iterator[Read]:
     """Each file read, in order, as soon as it is: on ``executor`` when given, else on as
     many processes as cores when worth it (:func:`listingkit.engine.read_each`)."""
+    load = load_of(tasks)
+    if executor is None and not load.parallel and not load.heavy:
+        return iter(_read_headers(tasks, progress))
     work = [(perform, task) for task in tasks]
-    return read_each(work, load_of(tasks), executor=executor, progress=progress)
+    return read_each(work, load, executor=executor, progress=progress)
+
+
+def _read_headers(tasks: Sequence[Task], progress: Progress | None) -> list[Read]:
+    """Header reads in this process, each under its time limit, as :func:`perform` reads
+    them; the alarm's handler is set once for the batch, not once per file, and a timer
+    the caller had set is put back after."""
+    limited = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    limits = {task.timeout for task in tasks if task.timeout}
+    reads: list[Read] = []
+    if not limited or not limits:
+        for done, task in enumerate(tasks, 1):
+            reads.append(_read(task))
+            if progress is not None:
+                progress(done, len(tasks))
+        return reads
+    previous = signal.signal(signal.SIGALRM, _out_of_time)
+    started = time.monotonic()
+    pending, interval = signal.setitimer(signal.ITIMER_REAL, 0)
+    try:
+        for done, task in enumerate(tasks, 1):
+            reads.append(_timed_header(task))
+            if progress is not None:
+                progress(done, len(tasks))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        if previous is not None:  # None: set outside Python, cannot be put back
+            signal.signal(signal.SIGALRM, previous)
+        if pending:
+            left = max(pending - (time.monotonic() - started), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, left, interval)
+    return reads
+
+
+def _out_of_time(signum: int, frame: object) -> None:
+    raise FileTimeout
+
+
+def _timed_header(task: Task) -> Read:
+    """One header read under the alarm :func:`_read_headers` set up."""
+    try:
+        try:
+            if task.timeout:
+                signal.setitimer(signal.ITIMER_REAL, task.timeout)
+            return _read(task)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except FileTimeout:
+        return Read(ImageError(f"读取超过 {task.timeout:g} 秒，已跳过", "timeout"))

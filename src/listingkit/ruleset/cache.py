@@ -353,7 +353,7 @@ class PlainTable:
     asked of the pydantic model built (once) from the same values.
     """
 
-    __slots__ = ("_facts", "_kind", "_model", "_tree", "_values")
+    __slots__ = ("__dict__", "_facts", "_kind", "_model", "_tree", "_values")
 
     _facts: tuple[str, ...]
     _kind: str
@@ -380,6 +380,10 @@ class PlainTable:
         values = {name: _plain(value) for name, value in fields.items()}
         values.update((name, _plain(value)) for name, value in properties.items())
         setter(self, "_values", values)
+        # The values as instance attributes too, so reading one is a plain lookup
+        # (checks read them once per file); a name the class has keeps its meaning.
+        own = object.__getattribute__(self, "__dict__")
+        own.update((name, value) for name, value in values.items() if not hasattr(PlainTable, name))
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -390,6 +394,9 @@ class PlainTable:
         return getattr(self.validated(), name)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{self._kind} is read-only")
+
+    def __delattr__(self, name: str) -> None:
         raise AttributeError(f"{self._kind} is read-only")
 
     def __repr__(self) -> str:
