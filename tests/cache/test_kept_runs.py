@@ -74,18 +74,16 @@ def _mark_kept_report(home: Path) -> None:
 
 @pytest.fixture
 def kept_shop(tmp_path: Path) -> tuple[Path, Path, list[Path], str]:
-    """A shop checked three times: fresh, repeat (report kept), and the kept report marked."""
+    """A shop checked: fresh, first run (report kept), again, and the kept report marked."""
     shop = tmp_path / "shop"
     images = _shop(shop)
     _settle([*images, shop / "listingkit.toml"])
     home = tmp_path / "cache"
     fresh = _run(shop, home, "--no-cache")
     assert fresh.returncode == 0, fresh.stderr
-    assert _run(shop, home).stdout == fresh.stdout  # a first run: the image reads are kept
-    assert not _kept(home)
-    assert _run(shop, home).stdout == fresh.stdout  # a repeat run: its report is kept
+    assert _run(shop, home).stdout == fresh.stdout  # a first run: reads and report kept
     assert len(_kept(home)) == 1
-    assert _run(shop, home).stdout == fresh.stdout  # and printed again as it was
+    assert _run(shop, home).stdout == fresh.stdout  # printed again as it was
     _mark_kept_report(home)
     assert _run(shop, home).stdout == MARKER
     return shop, home, images, fresh.stdout
@@ -167,6 +165,42 @@ def test_kept_report_is_not_used_by_another_version(
     assert kept().replay() == (1, "the report\n")
     monkeypatch.setattr(listingkit._version, "__version__", "99.0.0")
     assert kept().replay() is None
+
+
+def test_first_run_keeps_no_report_when_a_file_changed_while_it_ran(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run walks only after it has read: a file written meanwhile (even with its
+    old size and modification time put back) has a change time after the run's start."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    images = _shop(tmp_path / "shop")
+    reads = tmp_path / "reads.json"
+    reads.write_text("{}", encoding="utf-8")
+    _settle([*images, reads])
+    files = [(os.fspath(p), p.as_posix()) for p in images]
+
+    def kept() -> KeptRun:
+        return KeptRun(
+            "command", files, [], rule_paths=[], platform="taobao", template=None, reads_file=reads
+        )
+
+    started = time.time_ns()
+    quiet = kept()
+    quiet.start(at=started, look=False)
+    quiet.keep(0, "the report\n")
+    assert kept().replay() == (0, "the report\n")
+
+    started = time.time_ns()
+    before = images[2].stat()
+    data = bytearray(images[2].read_bytes())
+    data[-200] ^= 0xFF
+    images[2].write_bytes(bytes(data))  # while the run reads the others
+    os.utime(images[2], ns=(before.st_atime_ns, before.st_mtime_ns))
+    busy = kept()
+    busy.start(at=started, look=False)
+    busy.keep(1, "a report of other pixels\n")
+    assert kept().replay() is None  # the first report no longer matches; none kept
 
 
 def test_file_as_recent_as_the_run_keeps_no_report(tmp_path: Path) -> None:

@@ -276,10 +276,12 @@ def _box(value: Any) -> tuple[int, int, int, int]:
 class ImageReads:
     """The kept reads of one scope: look a task up, keep what was read, save once at the end."""
 
-    #: Reads taken from a cache and reads done afresh, by every cache of this process:
-    #: the command line keeps a whole report only after a run that read nothing afresh.
+    #: Reads taken from a cache, reads done afresh, and reads done but not kept (a
+    #: timeout, an operating-system error, no template), by every cache of this process:
+    #: the command line keeps a whole report only after a run whose every read is kept.
     taken: ClassVar[int] = 0
     done: ClassVar[int] = 0
+    unkept: ClassVar[int] = 0
 
     def __init__(
         self,
@@ -406,6 +408,8 @@ class ImageReads:
             key = os.path.abspath(task.path)
             self._entries[key] = self._entry(fresh.stamp, asked, _encode(fresh.read))
             self._changed = True
+        else:
+            ImageReads.unkept += 1
         return fresh.read
 
     def read_through(

@@ -19,11 +19,14 @@ below) is used only when every input is as it was, each checked as
   output and standard error are terminals;
 - the kept image reads themselves (their cache file as it was left).
 
-A report is kept only after a run that took every image read it needed from
-the kept reads (a repeat run), and only when the times of every file are the
-same after the run as before it. One file per command line and working
-folder, in ``runs/`` of the cache folder, written atomically; ignored when it
-is corrupt, of another shape or made for other inputs.
+A report is kept only after a run whose every image read is kept too (none
+timed out or met an operating-system error), and only when no file changed
+while it ran: on a repeat run, the times of every file are the same after the
+run as before it; on a first run, walked only after it (a run that may keep
+nothing pays no walk of its own), no file's change time is after the run
+started. One file per command line and working folder, in ``runs/`` of the
+cache folder, written atomically; ignored when it is corrupt, of another shape
+or made for other inputs.
 """
 
 from __future__ import annotations
@@ -153,8 +156,8 @@ class KeptRun:
                 _contents([*rule_paths, template]),
             )
         )
-        self._seen = 0
-        self._before: list[Stat | None] = []
+        self._seen = 0  # not started: every file counts as too recent, nothing is kept
+        self._before: list[Stat | None] | None = None
 
     def replay(self) -> tuple[int, str] | None:
         """(exit status, report text) kept for exactly these inputs, or None."""
@@ -186,18 +189,23 @@ class KeptRun:
                 os.utime(used, follow_symlinks=False)
         return status, data.decode("utf-8", "surrogatepass")
 
-    def start(self) -> None:
-        """Look at every file before the run reads it."""
-        self._seen = time.time_ns()
-        self._before = [_stat_of(path) for path, _ in self._files]
+    def start(self, *, at: int | None = None, look: bool = True) -> None:
+        """Note when the run started (``at``, from :func:`time.time_ns`; default now) and,
+        with ``look``, every file's times before the run reads it.
+
+        Without ``look`` (a first run, walked only after it), :meth:`keep` relies on the
+        change time alone: writing, replacing or renaming a file sets its change time to
+        the present, and no user can set it back, so a file whose change time is before
+        the start is the file the run read.
+        """
+        self._seen = time.time_ns() if at is None else at
+        self._before = [_stat_of(path) for path, _ in self._files] if look else None
 
     def keep(self, status: int, text: str) -> None:
         """Keep the report of the run just done, when every file is as it was before it
         and none was modified so recently that a change could hide from its times."""
-        if len(self._before) != len(self._files):
-            return
         after = [_stat_of(path) for path, _ in self._files]
-        if after != self._before:
+        if self._before is not None and after != self._before:
             return
         for kept in after:
             if kept is None or max(kept[1], kept[2]) >= self._seen - _RACY_NS:

@@ -7,6 +7,7 @@ import glob
 import io
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,7 +75,9 @@ def _images(args: argparse.Namespace) -> int:
     rules = resolve_rules(args.platform, args.rules, start=Path(paths[0]), cached=cached)
     check_output(args.output, [*paths, *rules.paths], force=args.force)
     # The same command again over unchanged files: the report kept by the last run.
-    kept = _kept_run(args, paths, rules, selection) if cached else None
+    keepable = cached and _keepable(args)
+    kept = _kept_run(args, paths, rules, selection) if keepable else None
+    started = time.time_ns()
     if kept is not None:
         replayed = kept.replay()
         if replayed is not None:
@@ -82,10 +85,10 @@ def _images(args: argparse.Namespace) -> int:
             with output_stream(None) as stream:
                 stream.write(text)
             return status
-        kept.start()
+        kept.start(at=started)
     from listingkit.image.run import check_images
 
-    before = _reads_counted() if kept is not None else None
+    before = _reads_counted() if keepable else None
     with batch_options(args) as batch:
         report = check_images(
             paths,
@@ -96,8 +99,13 @@ def _images(args: argparse.Namespace) -> int:
             cache=cached,
             **batch,
         )
-    if kept is None or before is None or not _all_kept(before, _reads_counted()):
+    if before is None or not _all_kept(before, _reads_counted()):
         return emit_report(report, args)
+    if kept is None:  # a first run: walked now, its files' change times tell the rest
+        kept = _kept_run(args, paths, rules, selection, first=True)
+        if kept is None:
+            return emit_report(report, args)
+        kept.start(at=started, look=False)
     status, text = _rendered(report, args)
     with output_stream(None) as stream:
         stream.write(text)
@@ -105,22 +113,30 @@ def _images(args: argparse.Namespace) -> int:
     return status
 
 
+def _keepable(args: argparse.Namespace) -> bool:
+    """Whether this run's report may be kept and replayed: one written to standard
+    output that is not a terminal (a terminal's report has colours and progress)."""
+    return args.output is None and not _is_terminal(1)
+
+
 def _kept_run(
-    args: argparse.Namespace, paths: list[str], rules: Rules, selection: Selection
+    args: argparse.Namespace,
+    paths: list[str],
+    rules: Rules,
+    selection: Selection,
+    *,
+    first: bool = False,
 ) -> KeptRun | None:
     """The kept report of this command (:mod:`listingkit.cache.runs`), when there may be
-    one: a report written to standard output, not a terminal, with kept image reads
-    or a kept report already there (a run that reads headers only keeps neither)."""
-    if args.output is not None or _is_terminal(1):
-        return None
+    one: kept image reads or a kept report already there (``first``: after a first run
+    that kept its reads). Neither there (a first run, a run that reads headers only):
+    None, with no walk, so a run that keeps nothing pays nothing for it."""
     from listingkit.cache.runs import KeptRun, kept_run_file
     from listingkit.cache.scope import reads_file, reads_scope
 
     command = repr(sorted((k, v) for k, v in vars(args).items() if not callable(v)))
     reads = reads_file(reads_scope(rules.paths, rules.platform, selection.codes()))
-    # A report is kept only after a run that took its reads from the kept ones: none
-    # yet and no kept reads either (a first run, a run that reads headers only), no walk.
-    if not kept_run_file(command).is_file() and not reads.is_file():
+    if not first and not kept_run_file(command).is_file() and not reads.is_file():
         return None
     found = walk(paths)
     mark = rules.model.images.watermark
@@ -135,16 +151,19 @@ def _kept_run(
     )
 
 
-def _reads_counted() -> tuple[int, int]:
-    """(image reads taken from the kept ones, reads done afresh) in this process so far."""
+def _reads_counted() -> tuple[int, int, int]:
+    """(image reads taken from the kept ones, reads done afresh, reads done and not
+    kept) in this process so far."""
     from listingkit.cache.images import ImageReads
 
-    return ImageReads.taken, ImageReads.done
+    return ImageReads.taken, ImageReads.done, ImageReads.unkept
 
 
-def _all_kept(before: tuple[int, int], after: tuple[int, int]) -> bool:
-    """Whether the run between two counts took reads from the kept ones and did none afresh."""
-    return after[0] > before[0] and after[1] == before[1]
+def _all_kept(before: tuple[int, int, int], after: tuple[int, int, int]) -> bool:
+    """Whether the run between two counts read images (a run that reads headers only
+    keeps nothing) and every read it did is kept: none timed out or met an error."""
+    read = after[0] + after[1] > before[0] + before[1]
+    return read and after[2] == before[2]
 
 
 def _rendered(report: Report, args: argparse.Namespace) -> tuple[int, str]:
