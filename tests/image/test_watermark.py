@@ -246,3 +246,86 @@ def test_transparent_png_image_and_small_image(watermark, tmp_path):
     rgba.save(path)
     match = watermark.find(path)
     assert match is not None and close(match.box, truth, 3), (match, truth)
+
+
+def text_logo(name: str) -> Image.Image:
+    """A store's name in red in the CJK font listingkit ships: how most stores mark images."""
+    import io
+
+    from listingkit.fonts import font_bytes
+
+    face = ImageFont.truetype(io.BytesIO(font_bytes()), 96)
+    left, top, right, bottom = face.getbbox(name)
+    logo = Image.new("RGBA", (right - left + 8, bottom - top + 8), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).text((4 - left, 4 - top), name, font=face, fill=(214, 30, 40, 255))
+    return logo
+
+
+def photo_like(seed: int = 5, count: int = 40) -> Image.Image:
+    """A small, soft shot of round produce in warm and green colours, upscaled to 800 px.
+
+    The benchmark's real-photo set is made the same way: shots of 200–350 px
+    scaled to 800 px wide, where every edge is soft and a thin red name sits on
+    green or orange of nearly its own grey.
+    """
+    rng = np.random.default_rng(seed)
+    small = Image.new("RGB", (200, 200), (120, 150, 70))
+    draw = ImageDraw.Draw(small)
+    colours = [(235, 140, 30), (90, 150, 50), (240, 200, 40), (200, 90, 40)]
+    for _ in range(count):
+        x, y = rng.uniform(-20, 200), rng.uniform(-20, 200)
+        r = rng.uniform(12, 45) if count <= 40 else rng.uniform(8, 30)
+        colour = colours[int(rng.integers(0, 3 if count <= 40 else 4))]
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour, outline=(60, 70, 30), width=1)
+        if count > 40:  # stalks
+            draw.line((x, y - r, x + rng.uniform(-5, 5), y - r - 6), fill=(50, 110, 40), width=2)
+    small = small.filter(ImageFilter.GaussianBlur(1.2 if count <= 40 else 1.0))
+    return small.resize((800, 800), Image.Resampling.BICUBIC)
+
+
+@pytest.fixture
+def shop_name(tmp_path: Path) -> Watermark:
+    path = tmp_path / "店名.png"
+    text_logo("棉语旗舰店").save(path)
+    return Watermark.load(path)
+
+
+@pytest.mark.parametrize(("scale", "opacity"), [(0.12, 0.8), (0.2, 0.5), (0.27, 0.9)])
+def test_a_shop_name_on_a_soft_upscaled_photo(shop_name, tmp_path, scale, opacity):
+    image = photo_like()
+    truth = paste(image, text_logo("棉语旗舰店"), 380, 520, scale, opacity)
+    path = tmp_path / "店名.jpg"
+    image.save(path, "JPEG", quality=75)
+    match = shop_name.find(path)
+    assert match is not None and close(match.box, truth, 6), (match, truth)
+
+
+@pytest.mark.parametrize("other", ["云裳旗舰店", "优品专营店"])
+def test_another_shops_name_in_the_same_style_is_not_the_store_name(shop_name, tmp_path, other):
+    # 云裳旗舰店 shares three of the five characters and the whole layout.
+    image = photo_like()
+    paste(image, text_logo(other), 380, 520, 0.2, 0.9)
+    path = tmp_path / "别家.jpg"
+    image.save(path, "JPEG", quality=85)
+    assert shop_name.find(path) is None
+
+
+def test_a_shop_name_on_crowded_produce(shop_name, tmp_path):
+    # Over green and orange of nearly its own grey, among stalks and outlines: on
+    # a coarser search level the name was a bar among many and never verified.
+    image = photo_like(76, count=90)
+    truth = paste(image, text_logo("棉语旗舰店"), 370, 35, 0.148, 0.9)
+    path = tmp_path / "果蔬.jpg"
+    image.save(path, "JPEG", quality=80)
+    match = shop_name.find(path)
+    assert match is not None and close(match.box, truth, 6), (match, truth)
+
+
+def test_another_shops_name_on_crowded_produce(shop_name, tmp_path):
+    # Its last character is the store's own, and part of the name matched at a
+    # smaller size: each character is checked, and the others are not the store's.
+    image = photo_like(1, count=90)
+    paste(image, text_logo("优品专营店"), 261, 432, 0.218, 0.92)
+    path = tmp_path / "别家果蔬.jpg"
+    image.save(path, "JPEG", quality=85)
+    assert shop_name.find(path) is None

@@ -13,7 +13,15 @@ from PIL import Image
 
 from listingkit import resolve_rules
 from listingkit.image.watermark import Placement, Watermark
-from tests.image.test_watermark import busy, close, other_logo, paste, store_logo
+from tests.image.test_watermark import (
+    busy,
+    close,
+    other_logo,
+    paste,
+    photo_like,
+    store_logo,
+    text_logo,
+)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "images.md"
 
@@ -176,3 +184,41 @@ def test_listingkit_images_searches_only_where_the_store_declared(store):
         if f["code"].startswith("IMG04")
     }
     assert flagged == {"02.jpg"}, done.stdout
+
+
+def test_a_least_width_alone_searches_the_whole_image_only_at_that_width(tmp_path):
+    # A store that sets only min_width_px: its logo may be anywhere, never narrower.
+    store_logo().save(tmp_path / "logo.png")
+    watermark = Watermark.load(tmp_path / "logo.png")
+    placement = Placement.of(min_width_px=160)
+    assert placement is not None
+    assert min(placement.scales(800)) * 800 >= 160
+    wide = busy((800, 800), seed=7)
+    truth = paste(wide, store_logo(), 90, 520, 0.25)
+    wide.save(tmp_path / "宽.jpg", "JPEG", quality=85)
+    match = watermark.find(tmp_path / "宽.jpg", placement=placement)
+    assert match is not None and close(match.box, truth, 4), (match, truth)
+    narrow = busy((800, 800), seed=7)
+    truth = paste(narrow, store_logo(), 90, 520, 0.12)
+    narrow.save(tmp_path / "窄.jpg", "JPEG", quality=85)
+    found = watermark.find(tmp_path / "窄.jpg")
+    assert found is not None and close(found.box, truth, 4), (found, truth)
+    assert watermark.find(tmp_path / "窄.jpg", placement=placement) is None
+
+
+def test_a_least_width_keeps_a_small_piece_of_another_name_out(tmp_path):
+    # Searching every size, part of 优品专营店 matched the store's name at 45 px
+    # wide, where its characters are eight pixels high; the store says its name is
+    # never under 80 px, and its own name is still found.
+    text_logo("棉语旗舰店").save(tmp_path / "店名.png")
+    watermark = Watermark.load(tmp_path / "店名.png")
+    placement = Placement.of(min_width_px=80)
+    other = photo_like(54, count=90)
+    paste(other, text_logo("优品专营店"), 213, 39, 0.131, 0.75)
+    other.save(tmp_path / "别家.jpg", "JPEG", quality=85)
+    assert watermark.find(tmp_path / "别家.jpg", placement=placement) is None
+    own = photo_like(54, count=90)
+    truth = paste(own, text_logo("棉语旗舰店"), 213, 39, 0.131, 0.75)
+    own.save(tmp_path / "自家.jpg", "JPEG", quality=85)
+    match = watermark.find(tmp_path / "自家.jpg", placement=placement)
+    assert match is not None and close(match.box, truth, 6), (match, truth)
