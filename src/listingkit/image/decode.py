@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
     from PIL import Image
+    from PIL.PngImagePlugin import PngImageFile
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -97,6 +98,9 @@ _UPRIGHT = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRA
 QUARTER_TURNS = frozenset({5, 6, 7, 8})
 # Modes reduced before compositing (a cheap box filter Pillow has for them).
 _REDUCIBLE = {"RGB", "RGBA", "L", "LA", "CMYK"}
+# The largest PNG whose pixel data is inflated by libdeflate: it holds the file, the
+# inflated rows and a stored copy of them at once, three times what Pillow holds.
+_FAST_PNG_PIXELS = 25_000_000
 # Modes whose values run to 65535: Pillow's convert() clips them, which would
 # turn a 16-bit light grey into white.
 _WIDE_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N")
@@ -396,6 +400,7 @@ class ImageFile:
 
     def _decode(self, wanted: Wanted) -> Pixels:
         from PIL.JpegImagePlugin import JpegImageFile
+        from PIL.PngImagePlugin import PngImageFile
 
         image = self._opened()
         orientation = self._orientation_of(image)
@@ -403,7 +408,9 @@ class ImageFile:
         turned = orientation in QUARTER_TURNS
         shown = (stored[1], stored[0]) if turned else stored
         work = _working_size(shown, wanted.working) if wanted.working is not None else None
-        if isinstance(image, JpegImageFile):  # JPEG, and MPO from cameras
+        if isinstance(image, PngImageFile):
+            image = self._png_pixels(image) or image
+        elif isinstance(image, JpegImageFile):  # JPEG, and MPO from cameras
             # Must come before load(): libjpeg then decodes at 1/2, 1/4 or 1/8, as
             # small as still covers every copy asked for (asked in stored pixels).
             least = (wanted.reduced or 1, wanted.reduced or 1)
@@ -418,6 +425,65 @@ class ImageFile:
         reduced = _reduced(image, wanted.reduced) if wanted.reduced is not None else None
         working = _working(image, work) if work is not None else None
         return Pixels(shown, reduced, working)
+
+    def _png_pixels(self, image: PngImageFile) -> Image.Image | None:
+        """The PNG's pixels, inflated by libdeflate (the ``fast`` extra); None: Pillow reads.
+
+        Inflating is two thirds of Pillow's PNG decode, and libdeflate does it in a
+        small part of that time. The inflated rows are then handed to Pillow's own
+        PNG decoder as stored (uncompressed) deflate blocks, so the filters are
+        undone and the pixels unpacked by the same code as before: the same
+        values by construction. Only where Pillow would read nothing else: a
+        single non-interlaced 8-bit RGB, RGBA, L or LA image without tRNS, whose
+        header Pillow has read (every chunk before the pixels, their checksums,
+        the size limit) and whose pixel data runs as whole IDAT chunks to IEND.
+        libdeflate checks the zlib stream end to end (its Adler-32 too, which
+        Pillow checks) and the rows must come out exactly the size the header
+        says; whatever fails goes to Pillow, whose verdict is then the file's.
+        """
+        inflate = _libdeflate()
+        if inflate is None or not self._plain_png(image):
+            return None
+        # Pillow's reader resumes from where its header read stopped.
+        resume = self._handle.tell()
+        data = self.read(0)
+        self._handle.seek(resume)
+        stream = _pixel_stream(data, image.tile[0].offset - 8)
+        if stream is None:
+            return None
+        rows = image.height * (1 + image.width * len(image.mode))  # a filter byte a row
+        try:
+            raw = inflate.zlib_decompress(stream, rows)
+        except Exception:  # refused here: Pillow decodes and decides
+            return None
+        if len(raw) != rows:
+            return None
+        from PIL import Image
+
+        try:
+            return Image.frombytes(
+                image.mode, image.size, _stored(raw, inflate.adler32(raw)), "zip", image.mode
+            )
+        except ValueError:  # a bad filter byte: Pillow's own message, from the file
+            return None
+
+    def _plain_png(self, image: PngImageFile) -> bool:
+        """A single non-interlaced 8-bit RGB, RGBA, L or LA image without tRNS."""
+        head = self._head
+        return (
+            len(head) >= 29
+            and image.width * image.height <= _FAST_PNG_PIXELS
+            and head[8:16] == b"\0\0\0\rIHDR"
+            and head[24] == 8  # bit depth
+            and head[25] in (0, 2, 4, 6)  # colour type: L, RGB, LA, RGBA
+            and head[28] == 0  # interlace method
+            and image.mode in ("L", "RGB", "LA", "RGBA")
+            and "transparency" not in image.info
+            and not getattr(image, "is_animated", False)
+            and len(image.tile) == 1
+            and image.tile[0].codec_name == "zip"
+            and image.tile[0].args == image.mode
+        )
 
     def _decode_rgba(self) -> Image.Image:
         image = self._upright(self._opened(), self._orientation_of(self._opened()))
@@ -484,6 +550,47 @@ def _opened_image(path: str | os.PathLike[str], max_pixels: int) -> Iterator[Ima
 
 
 # -- library calls, run inside ImageFile._library --------------------------------------
+
+
+@cache
+def _libdeflate() -> Any:
+    """The libdeflate binding (``pip install 'listingkit[fast]'``), or None."""
+    try:
+        import deflate  # type: ignore[import-not-found,import-untyped,unused-ignore]
+    except ImportError:
+        return None
+    return deflate
+
+
+def _pixel_stream(data: bytes, at: int) -> bytes | None:
+    """The zlib stream of the IDAT chunks from ``at``, when they run whole to an empty
+    IEND; else None. Their CRCs are not checked: Pillow does not check them either."""
+    parts: list[bytes] = []
+    size = len(data)
+    while at >= 0 and at + 12 <= size:
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        if kind == b"IEND":
+            return b"".join(parts) if length == 0 and parts else None
+        if kind != b"IDAT" or at + 12 + length > size:
+            return None
+        parts.append(data[at + 8 : at + 8 + length])
+        at += 12 + length
+    return None
+
+
+def _stored(raw: bytes, adler32: int) -> bytes:
+    """``raw`` as a zlib stream of stored (uncompressed) deflate blocks."""
+    import struct
+
+    parts: list[bytes | memoryview] = [b"\x78\x01"]
+    view = memoryview(raw)
+    for at in range(0, len(raw), 0xFFFF):
+        block = view[at : at + 0xFFFF]
+        final = at + 0xFFFF >= len(raw)
+        parts += [struct.pack("<BHH", final, len(block), len(block) ^ 0xFFFF), block]
+    parts.append(adler32.to_bytes(4, "big"))
+    return b"".join(parts)
 
 
 def _orientation(image: Any, fmt: str) -> int | None:
