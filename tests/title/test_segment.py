@@ -59,7 +59,11 @@ def test_jieba_is_loaded_only_when_a_title_is_segmented():
         "TitleComposer(load_rules('taobao'))\n"
         "assert 'jieba' not in sys.modules\n"
         "from listingkit.title.lint import lint_title\n"
+        # Clear of repeats by its characters alone (no two characters in a row twice).
         "lint_title('夏季纯棉短袖T恤', load_rules('taobao'))\n"
+        "assert 'jieba' not in sys.modules\n"
+        # 纯棉 twice: only the segmenter can tell whether it is a repeat.
+        "lint_title('夏季纯棉短袖T恤 纯棉', load_rules('taobao'))\n"
         "assert 'jieba' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

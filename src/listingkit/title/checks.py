@@ -16,7 +16,7 @@ from listingkit.ruleset import Rules
 from listingkit.text.chars import CHAR_CLASSES, char_codes, find_class
 from listingkit.text.width import describe_weights, units_of
 from listingkit.text.wordlist import normal_form
-from listingkit.title.repeat import find_repeats, group_repeats
+from listingkit.title.repeat import find_repeats, group_repeats, may_repeat
 from listingkit.title.subject import TOKENS, RowSubject, TitleSubject
 
 __all__ = [
@@ -389,6 +389,8 @@ def repeated_word(subject: TitleSubject, rules: Rules) -> Iterator[Hit]:
     Okay: 真无线蓝牙耳机 运动耳机 防掉落耳塞
     TITLE020: 连衣裙 夏季新款碎花连衣裙
     """
+    if not may_repeat(subject.text):
+        return  # certain from the characters alone: no need to segment the title
     for group in group_repeats(find_repeats(subject.tokens)):
         # One finding per word to delete, however many copies: one problem to fix.
         first = group[0]

@@ -28,7 +28,10 @@ through the gates (the word a hit's span falls in is then left out, and the
 title checked again). A candidate's tokens are its words' own, joined where
 the segmenter proves the words meet without a word crossing
 (:meth:`~listingkit.title.context.TitleContext.joined_tokens`): the same
-tokens as segmenting the title whole, at a fraction of the cost.
+tokens as segmenting the title whole, at a fraction of the cost. Most
+candidates need no tokens at all: where the characters alone show that no
+word can repeat (:func:`~listingkit.title.repeat.may_repeat`), the
+repetition check finds nothing without segmenting.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from listingkit.text.width import units_of
 from listingkit.text.wordlist import normal_form
 from listingkit.title.context import TitleContext
 from listingkit.title.gates import Gates, refusing
-from listingkit.title.repeat import Unit, word_repeat, word_terms
+from listingkit.title.repeat import Unit, may_repeat, word_repeat, word_terms
 from listingkit.title.score import KeywordScores
 from listingkit.title.subject import TOKENS
 
@@ -298,6 +301,7 @@ class TitleComposer:
         self._words: dict[tuple[str, str, int], _Word] = {}
         # Whether two words (in title order) repeat: word_repeat, per pair of texts.
         self._repeats: dict[tuple[str, str], bool | None] = {}
+        self._units: dict[str, int] = {}  # units of the titles of the last rows
 
     def compose(self, params: TitleParams, n: int = 5) -> list[TitleCandidate]:
         """Up to ``n`` candidates for one row, best first (see :func:`compose_titles`)."""
@@ -558,26 +562,41 @@ class TitleComposer:
 
         repeats = self._repeats
 
-        def flagged(a: _Word, b: _Word) -> _Word | None:
-            first, second = (a, b) if place[id(a)] < place[id(b)] else (b, a)
-            pair = (first.text, second.text)  # a word's terms follow from its text
+        def answer(first: _Word, second: _Word) -> bool | None:
+            # word_repeat of two words written in this order; a word's terms follow from its text.
+            pair = (first.text, second.text)
             if pair in repeats:
-                answer = repeats[pair]
-            else:
-                answer = word_repeat(first.terms, second.terms)
-                if len(repeats) > 200_000:
-                    repeats.clear()
-                repeats[pair] = answer
-            return None if answer is None else (second if answer else first)
+                return repeats[pair]
+            known = word_repeat(first.terms, second.terms)
+            if len(repeats) > 200_000:
+                repeats.clear()
+            repeats[pair] = known
+            return known
 
         result: list[frozenset[int]] = []
         for i, word in enumerate(pool):
             if not word.terms:
                 result.append(frozenset())
                 continue
-            found = {j for j in range(i) if pool[j].terms and flagged(pool[j], word) is word}
-            if main.terms and flagged(main, word) is not None:
-                found.add(-1)
+            here = place[id(word)]
+            found: set[int] = set()
+            for j in range(i):
+                other = pool[j]
+                if not other.terms:
+                    continue
+                # The pair judged in title order; the word flagged must be this one.
+                if place[id(other)] < here:
+                    if answer(other, word) is True:
+                        found.add(j)
+                elif answer(word, other) is False:
+                    found.add(j)
+            if main.terms:
+                if place[id(main)] < here:
+                    flags = answer(main, word) is not None
+                else:
+                    flags = answer(word, main) is not None
+                if flags:
+                    found.add(-1)
             result.append(frozenset(found))
         return result
 
@@ -591,13 +610,14 @@ class TitleComposer:
             placed = self.placed(build.words)
             texts = [w.text for w in placed]
             title = _render(placed)
-            if self._reads_tokens:
-                # Segmented where its words meet, not whole: the tokens the gates read.
+            if self._reads_tokens and may_repeat(title):
+                # Segmented where its words meet, not whole: the tokens the gates read
+                # (none, where the characters alone show no word can repeat).
                 self.context.joined_tokens(texts, title)
             findings = self.gates.on_title(title)
             refused = refusing(findings)
             if not refused:
-                build.units = units_of(title, self.weights)
+                build.units = self.units_of(title)
                 build.notes = tuple(findings)
                 return title
             finding = refused[0]
@@ -624,8 +644,18 @@ class TitleComposer:
         others = [w for w in words if w is not main]
         return others[-1] if others else None
 
+    def units_of(self, title: str) -> int:
+        """A title's units: asked for when it is ranked, settled and returned."""
+        known = self._units.get(title)
+        if known is None:
+            known = units_of(title, self.weights)
+            if len(self._units) > 4096:
+                self._units.clear()
+            self._units[title] = known
+        return known
+
     def score(self, title: str, words: Sequence[_Word]) -> float:
-        usage = units_of(title, self.weights) / self.limit if self.limit else 0.0
+        usage = self.units_of(title) / self.limit if self.limit else 0.0
         if self.keywords:
             return self.keywords.title_value(title) + 0.01 * usage
         parts = {w.part for w in words}
@@ -634,7 +664,7 @@ class TitleComposer:
     def candidate(self, title: str, build: _Build, refused: Sequence[Dropped]) -> TitleCandidate:
         return TitleCandidate(
             title=title,
-            units=units_of(title, self.weights),
+            units=self.units_of(title),
             words=tuple(w.text for w in build.words),
             dropped=(*refused, *build.dropped.values()),
             score=self.score(title, build.words),

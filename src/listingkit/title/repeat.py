@@ -54,6 +54,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -68,6 +69,7 @@ __all__ = [
     "Unit",
     "find_repeats",
     "group_repeats",
+    "may_repeat",
     "units_of_tokens",
     "word_repeat",
     "word_terms",
@@ -491,6 +493,94 @@ def _repeats(units: Sequence[Unit]) -> list[Repeat]:
                 found.setdefault(repeat.flagged.start, repeat)
                 break
     return _merge_neighbours(sorted(found.values(), key=lambda r: r.flagged.start))
+
+
+# Text folded by normal_form one character at a time, to itself or its lower
+# case: CJK unified ideographs and printable ASCII other than the space.
+_PLAIN = regex.compile(r"[\u4e00-\u9fff!-~]*")
+_DIGIT = regex.compile(r"[0-9]")
+# A Chinese character touching neither a Chinese character nor a letter or digit.
+_LONE_HAN = regex.compile(
+    r"(?<![\u4e00-\u9fffA-Za-z0-9])[\u4e00-\u9fff](?![\u4e00-\u9fffA-Za-z0-9])"
+)
+# What decides where a number can be: digits and points as they are, each run of
+# Chinese characters, of letters, and of anything else as one character.
+_SKELETON = (
+    (regex.compile(r"[\u4e00-\u9fff]+"), "中"),
+    (regex.compile(r"[A-Za-z]+"), "a"),
+    (regex.compile(r"[^0-9.中a]+"), "-"),
+)
+
+
+def _ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+# Longer skeletons (long runs of digits) are not worth listing: checked in full.
+_SKELETON_CHARS = 64
+
+
+@lru_cache(maxsize=4096)
+def _numbers_apart(skeleton: str) -> bool:
+    """Whether no two units can hold the same number, however the text is segmented.
+
+    A unit's number is a run of digits (with one decimal part) of the text: a
+    bare number touches no letter or digit on either side, and the number of a
+    quantity is followed by its unit (a Chinese character or a letter). Every
+    such run that could be one is listed; if no two of them that do not
+    overlap have the same value, no two units can. ``skeleton`` is the text
+    with each run of Chinese characters, of letters and of other characters
+    written as one: where a number can be depends on nothing else.
+    """
+    found: list[tuple[str, int, int]] = []
+    size = len(skeleton)
+    for start in range(size):
+        if not "0" <= skeleton[start] <= "9":
+            continue
+        before = skeleton[start - 1] if start else ""
+        for end in range(start + 1, size + 1):
+            raw = skeleton[start:end]
+            if _NUMBER.match(raw) is None:
+                if skeleton[end - 1] != ".":
+                    break
+                continue
+            after = skeleton[end] if end < size else ""
+            bare = not _ascii_alnum(before) and not _ascii_alnum(after)
+            if bare or after in ("中", "a"):
+                found.append((_canonical(raw), start, end))
+    for i, (number, start, end) in enumerate(found):
+        for other, other_start, other_end in found[i + 1 :]:
+            if other == number and (other_start >= end or other_end <= start):
+                return False
+    return True
+
+
+@lru_cache(maxsize=1024)  # a candidate is asked about by the composer, then by the check
+def may_repeat(text: str) -> bool:
+    """Whether :func:`find_repeats` can find anything in ``text``, however it is segmented.
+
+    False only when that is certain from the characters alone: ``text`` holds
+    no space and nothing normal_form folds to more than one character; no two
+    characters in a row occur twice (two units of two or more characters can
+    repeat only if one's key, and so its first two characters, is found again
+    inside the other, which lies elsewhere in the title); no Chinese
+    character touches neither a Chinese character nor a letter or digit (a
+    one-character unit repeats only when alone); and no two numbers can be
+    equal (:func:`_numbers_apart`). True otherwise: the title is then
+    segmented and checked.
+    """
+    if _PLAIN.fullmatch(text) is None:
+        return True
+    folded = text.lower()
+    pairs = {folded[i : i + 2] for i in range(len(folded) - 1)}
+    if len(pairs) != max(len(folded) - 1, 0) or _LONE_HAN.search(text) is not None:
+        return True
+    if _DIGIT.search(text) is None:
+        return False
+    skeleton = text
+    for pattern, mark in _SKELETON:
+        skeleton = pattern.sub(mark, skeleton)
+    return len(skeleton) > _SKELETON_CHARS or not _numbers_apart(skeleton)
 
 
 def find_repeats(tokens: Sequence[Token]) -> list[Repeat]:
