@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from listingkit.image import watermark as watermark_module
 from listingkit.image.watermark import Watermark, WatermarkMatch
 
 
@@ -329,3 +330,30 @@ def test_another_shops_name_on_crowded_produce(shop_name, tmp_path):
     path = tmp_path / "别家果蔬.jpg"
     image.save(path, "JPEG", quality=85)
     assert shop_name.find(path) is None
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 6), (6, 1), (9, 13)])
+@pytest.mark.parametrize("before, after", [(1, 1), (3, 2), (8, 8), (0, 2)])
+def test_the_edge_padding_is_numpys(shape, before, after):
+    a = np.random.default_rng(7).uniform(0, 255, shape).astype(np.float32)
+    expected = np.pad(a, ((before, after), (before, after)), mode="edge")
+    assert np.array_equal(watermark_module._edge_pad(a, before, after), expected)
+
+
+def test_a_small_spectrum_cache_finds_the_same(tmp_path, monkeypatch):
+    # Images of two widths, searched one after another: the verification spectra
+    # kept from one image must serve the next one exactly as fresh ones would.
+    paths = []
+    for k, size in enumerate([(800, 800), (750, 1000), (800, 800)]):
+        image = busy(size)
+        paste(image, store_logo(), 100 + 90 * k, 200, 0.12 + 0.04 * k)
+        paths.append(tmp_path / f"{k}.jpg")
+        image.save(paths[-1], "JPEG", quality=88)
+    logo = tmp_path / "水印.png"
+    store_logo().save(logo)
+    kept = Watermark.load(logo)
+    with_cache = [kept.find(path) for path in paths]
+    monkeypatch.setattr(watermark_module, "_VERIFY_SPECTRA_BYTES", 1)
+    without = [Watermark.load(logo).find(path) for path in paths]
+    assert all(m is not None for m in with_cache)
+    assert with_cache == without

@@ -15,6 +15,7 @@ is no faster than scipy forward and wants its own packed spectrum layout.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,8 +26,12 @@ __all__ = ["fast_length", "fast_shape", "irfft2", "rfft2"]
 Array = npt.NDArray[Any]
 
 
+@lru_cache(maxsize=4096)
 def fast_length(n: int) -> int:
-    """The least 2^a·3^b·5^c ≥ n: pocketfft is many times slower on sizes with a large prime."""
+    """The least 2^a·3^b·5^c ≥ n: pocketfft is many times slower on sizes with a large prime.
+
+    Kept per ``n``: the search asks for the same few lengths for every image.
+    """
     best = 1 << max(0, (n - 1).bit_length())
     f5 = 1
     while f5 < best:
