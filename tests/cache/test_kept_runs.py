@@ -167,6 +167,24 @@ def test_kept_report_is_not_used_by_another_version(
     assert kept().replay() is None
 
 
+def test_report_of_a_shop_with_header_only_images_is_kept_and_replayed(tmp_path: Path) -> None:
+    """Main images are read for their headers only (never kept), white-background ones
+    decoded: the first run keeps the whole report, the next prints it unread."""
+    shop = tmp_path / "shop"
+    images = _shop(shop)
+    main = shop / "商品A" / "主图" / "01.jpg"
+    main.parent.mkdir()
+    Image.new("RGB", (800, 800), "white").save(main, "JPEG")
+    _settle([*images, main, shop / "listingkit.toml"])
+    home = tmp_path / "cache"
+    fresh = _run(shop, home, "--no-cache")
+    assert any(s.endswith("主图/01.jpg") for s in json.loads(fresh.stdout)["subjects"])
+    assert _run(shop, home).stdout == fresh.stdout
+    assert len(_kept(home)) == 1
+    _mark_kept_report(home)
+    assert _run(shop, home).stdout == MARKER
+
+
 def test_first_run_keeps_no_report_when_a_file_changed_while_it_ran(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

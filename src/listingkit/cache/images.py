@@ -276,8 +276,8 @@ def _box(value: Any) -> tuple[int, int, int, int]:
 class ImageReads:
     """The kept reads of one scope: look a task up, keep what was read, save once at the end."""
 
-    #: Reads taken from a cache, reads done afresh, and reads done but not kept (a
-    #: timeout, an operating-system error, no template), by every cache of this process:
+    #: Reads taken from a cache, reads done afresh, and decoding reads done but not kept
+    #: (a timeout, an operating-system error, no template), by every cache of this process:
     #: the command line keeps a whole report only after a run whose every read is kept.
     taken: ClassVar[int] = 0
     done: ClassVar[int] = 0
@@ -408,7 +408,7 @@ class ImageReads:
             key = os.path.abspath(task.path)
             self._entries[key] = self._entry(fresh.stamp, asked, _encode(fresh.read))
             self._changed = True
-        else:
+        elif worth_keeping(task):  # a header read is never kept, and need not be
             ImageReads.unkept += 1
         return fresh.read
 
