@@ -143,7 +143,13 @@ def test_a_family_is_imported_only_when_needed(tmp_path):
     assert _modules_after("check", str(product), "--select", "IMG", *common, cwd=tmp_path) == (
         "0 ['listingkit.image.family']"
     )
-    # A title file, title checks selected: now, and only now, jieba and regex.
+    # A title file, title checks selected: now, and only now, the title checks and regex;
+    # no jieba while no title could hold a repeated word (these cannot, by their characters).
+    assert _modules_after("check", str(product), *common, cwd=tmp_path) == (
+        "0 ['listingkit.image.family', 'listingkit.title.checks', "
+        "'listingkit.title.family', 'regex']"
+    )
+    (product / "商品标题.txt").write_text("纯棉短袖T恤 纯棉T恤\n", encoding="utf-8")
     assert _modules_after("check", str(product), *common, cwd=tmp_path) == (
         "0 ['jieba', 'listingkit.image.family', 'listingkit.title.checks', "
         "'listingkit.title.family', 'regex']"
