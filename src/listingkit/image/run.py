@@ -110,7 +110,6 @@ class ImageChecker:
         self._slots: dict[tuple[str, str], list[int | None]] = defaultdict(list)
         # What every file's task needs from the rules, read once (rules do not change).
         images = rules.model.images
-        self._layout = images.layout
         self._placer = Placer(images.layout, role)  # each folder placed once
         self._max_pixels = images.max_pixels
         self._white_level = images.white_level
