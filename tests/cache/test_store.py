@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from listingkit.cache import cache_enabled, cache_folder, clean, results_folder, store, usage
-from listingkit.cache.store import read_json, write_json
+from listingkit.cache.store import content_hash, read_json, write_json
 
 
 @pytest.fixture
@@ -76,3 +77,19 @@ def test_clean_empties_the_rules_cache_too(home: Path) -> None:
     assert usage().files == 2
     assert clean().files == 2
     assert not (rules / "r.json").exists() and rules.is_dir()
+
+
+def test_content_hash_of_a_regular_file_and_never_of_a_fifo_or_folder(tmp_path: Path) -> None:
+    """A FIFO put where a rule file or watermark was is not waited on: it has no content hash."""
+    data = b"template bytes" * 100_000  # more than one read chunk
+    regular = tmp_path / "logo.png"
+    regular.write_bytes(data)
+    hashed = content_hash(regular)
+    assert hashed is not None
+    assert hashed[1] == hashlib.sha256(data).hexdigest()
+    assert hashed[0].st_size == len(data)
+    fifo = tmp_path / "fifo.png"
+    os.mkfifo(fifo)  # nobody writes to it: a blocking open would hang here
+    assert content_hash(fifo) is None
+    assert content_hash(tmp_path) is None
+    assert content_hash(tmp_path / "missing.png") is None

@@ -24,9 +24,7 @@ another run may well succeed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
@@ -36,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from listingkit.cache.scope import RACY_SECONDS as _RACY_SECONDS
 from listingkit.cache.scope import READS_KIND, digest, reads_file, reads_scope
-from listingkit.cache.store import read_json, write_json
+from listingkit.cache.store import content_hash, read_json, write_json
 from listingkit.family import Load
 from listingkit.image.background import BackgroundFacts, EdgeStat
 from listingkit.image.probe import ImageFacts
@@ -67,7 +65,6 @@ _KIND = READS_KIND
 # Errors that say nothing about the content: the next run may read the file.
 _TRANSIENT = frozenset({"timeout", "unreadable"})
 _RACY_NS = int(RACY_SECONDS * 1e9)
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,23 +97,10 @@ class Stamp:
 def stamp_of(path: Path) -> Stamp | None:
     """Hash a regular file's content with its times; None when it cannot be read."""
     seen = time.time_ns()
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError:
+    hashed = content_hash(path)
+    if hashed is None:
         return None
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            return None
-        digest = hashlib.sha256()
-        with os.fdopen(descriptor, "rb", buffering=0, closefd=False) as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
+    status, digest = hashed
     return Stamp(
         status.st_size,
         status.st_mtime_ns,
@@ -124,7 +108,7 @@ def stamp_of(path: Path) -> Stamp | None:
         status.st_dev,
         status.st_ino,
         seen,
-        digest.hexdigest(),
+        digest,
     )
 
 

@@ -40,7 +40,14 @@ from pathlib import Path
 from typing import Any
 
 from listingkit.cache.scope import RACY_SECONDS
-from listingkit.cache.store import cache_folder, read_bytes, read_json, write_bytes, write_json
+from listingkit.cache.store import (
+    cache_folder,
+    content_hash,
+    read_bytes,
+    read_json,
+    write_bytes,
+    write_json,
+)
 
 __all__ = ["KeptRun", "kept_run_file", "runs_folder"]
 
@@ -109,10 +116,8 @@ def _contents(paths: Iterable[str | None]) -> list[object]:
         if path is None:
             hashed.append(None)
             continue
-        try:
-            hashed.append((path, hashlib.sha256(Path(path).read_bytes()).hexdigest()))
-        except OSError:
-            hashed.append((path, None))
+        content = content_hash(path)
+        hashed.append((path, None if content is None else content[1]))
     return hashed
 
 

@@ -16,6 +16,7 @@ used longest ago.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import stat
@@ -24,6 +25,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+_HASH_CHUNK = 1 << 20
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -88,6 +91,30 @@ def read_json(path: Path) -> Any:
         return json.loads(data)
     except (ValueError, RecursionError):
         return None
+
+
+def content_hash(path: str | os.PathLike[str]) -> tuple[os.stat_result, str] | None:
+    """A regular file's status and the SHA-256 of its content; None when it is not a
+    regular file or cannot be read. Opened without blocking: a FIFO put where a file
+    was must not hang the run."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        descriptor = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        digest = hashlib.sha256()
+        with os.fdopen(descriptor, "rb", buffering=0, closefd=False) as handle:
+            while chunk := handle.read(_HASH_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return status, digest.hexdigest()
 
 
 def read_bytes(path: Path) -> bytes | None:
