@@ -93,10 +93,12 @@ def read_json(path: Path) -> Any:
         return None
 
 
-def content_hash(path: str | os.PathLike[str]) -> tuple[os.stat_result, str] | None:
+def content_hash(
+    path: str | os.PathLike[str], *, max_bytes: int | None = None
+) -> tuple[os.stat_result, str] | None:
     """A regular file's status and the SHA-256 of its content; None when it is not a
-    regular file or cannot be read. Opened without blocking: a FIFO put where a file
-    was must not hang the run."""
+    regular file, is larger than ``max_bytes`` or cannot be read. Opened without
+    blocking: a FIFO put where a file was must not hang the run."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         descriptor = os.open(path, flags)
@@ -105,6 +107,8 @@ def content_hash(path: str | os.PathLike[str]) -> tuple[os.stat_result, str] | N
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
+            return None
+        if max_bytes is not None and status.st_size > max_bytes:
             return None
         digest = hashlib.sha256()
         with os.fdopen(descriptor, "rb", buffering=0, closefd=False) as handle:

@@ -37,13 +37,13 @@ import hashlib
 import importlib
 import json
 import os
-import stat
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from listingkit._version import __version__
+from listingkit.cache.store import content_hash
 from listingkit.ruleset.locate import Origin
 from listingkit.ruleset.rules import Rules
 from listingkit.shipped import rules_dir
@@ -137,24 +137,8 @@ def _digest(path: str) -> str | None:
 
     Opened without blocking (a FIFO put where a word list was must not hang).
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except OSError:
-        return None
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_DEPENDENCY_BYTES:
-            return None
-        digest = hashlib.blake2b(digest_size=16)
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
+    content = content_hash(path, max_bytes=_MAX_DEPENDENCY_BYTES)
+    return None if content is None else content[1]
 
 
 def _dependencies(rules: Rules) -> list[str]:
