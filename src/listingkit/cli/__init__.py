@@ -227,11 +227,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             _stop_everything()
             _say("listingkit: 已中断（SIGINT），工作进程已停止，临时文件已删除")
-            return EXIT_INTERRUPTED
+            return _stopped(EXIT_INTERRUPTED, argv)
         except Terminated:
             _stop_everything()
             _say("listingkit: 收到 SIGTERM，已停止；工作进程已停止，临时文件已删除")
-            return EXIT_TERMINATED
+            return _stopped(EXIT_TERMINATED, argv)
+
+
+def _stopped(status: int, argv: Sequence[str] | None) -> int:
+    """Leave at once after a signal when run as the command (``argv`` None): workers and
+    temporary files are gone already, and the interpreter's normal exit would join the
+    process pool's threads, which a worker killed mid-write can leave waiting forever."""
+    if argv is not None:  # called from a program: return to it
+        return status
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
 
 
 def _run(argv: list[str]) -> int:
