@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ from PIL import Image
 
 import listingkit
 from listingkit.cache.images import RACY_SECONDS
-from listingkit.cache.runs import KeptRun
+from listingkit.cache.runs import KeptRun, keyed
 
 COMMAND = ["images", "--format", "json", "--exit-zero", "--no-progress"]
 RULES = """extends = "taobao"
@@ -126,6 +127,35 @@ def test_new_file_other_options_or_environment_are_checked_again(
     Image.new("RGB", (800, 800), "white").save(shop / "商品A" / "白底图" / "05.jpg", "JPEG")
     added = _run(shop, home)
     assert added.stdout == _run(shop, home, "--no-cache").stdout != fresh
+
+
+def test_a_ci_runners_per_run_variables_do_not_stop_the_replay(
+    kept_shop: tuple[Path, Path, list[Path], str],
+) -> None:
+    shop, home, _, fresh = kept_shop
+    run = {"GITHUB_RUN_ID": "8812", "GITHUB_SHA": "0" * 40, "SHLVL": "3", "PWD": "/elsewhere"}
+    assert _run(shop, home, **run).stdout == MARKER
+    for name, value in [("TERM", "dumb"), ("LC_ALL", "C"), ("PYTHONHASHSEED", "7"), ("CI", "1")]:
+        assert _run(shop, home, **run, **{name: value}).stdout == fresh, name
+
+
+def test_every_variable_listingkit_reads_is_keyed() -> None:
+    """A variable the source reads that a kept report ignored could replay a stale report."""
+    read = re.compile(
+        r"""(?:environ|env)\.get\(\s*"([A-Z][A-Z0-9_]*)"|getenv\(\s*"([A-Z][A-Z0-9_]*)"|"""
+        r"""environ\[\s*"([A-Z][A-Z0-9_]*)"|^[A-Z_]+ = "([A-Z][A-Z0-9]*_[A-Z0-9_]+)"$""",
+        re.MULTILINE,
+    )
+    source = Path(listingkit.__file__).parent
+    names = {
+        name
+        for path in source.rglob("*.py")
+        for match in read.finditer(path.read_text(encoding="utf-8"))
+        for name in match.groups()
+        if name and not name.isdigit()
+    }
+    assert {"LISTINGKIT_NO_CACHE", "XDG_CACHE_HOME", "NO_COLOR", "CI"} <= names
+    assert [name for name in sorted(names) if not keyed(name)] == []
 
 
 def test_corrupt_kept_report_is_ignored_and_rebuilt(

@@ -14,9 +14,9 @@ below) is used only when every input is as it was, each checked as
 - the rule files' content (hashed) and the platform, the watermark template's
   content, the listingkit version and every one of its source files' size and
   modification time;
-- the command line, the working folder, the environment (less the few
-  variables a shell sets afresh for every command) and whether standard
-  output and standard error are terminals;
+- the command line, the working folder, the environment variables a report
+  can depend on (:func:`keyed`: not a CI runner's run number or commit) and
+  whether standard output and standard error are terminals;
 - the kept image reads themselves (their cache file as it was left).
 
 A report is kept only after a run whose every image read is kept too (none
@@ -49,14 +49,24 @@ from listingkit.cache.store import (
     write_json,
 )
 
-__all__ = ["KeptRun", "kept_run_file", "runs_folder"]
+__all__ = ["KeptRun", "kept_run_file", "keyed", "runs_folder"]
 
 _KIND = "listingkit run"
 _FORMAT = 1
 _RACY_NS = int(RACY_SECONDS * 1e9)
-# Variables a shell or test runner sets afresh for each command, which listingkit
-# never reads; every other variable of the environment is part of what a report is for.
-_PER_PROCESS = frozenset({"_", "OLDPWD", "PWD", "SHLVL", "PYTEST_CURRENT_TEST"})
+# The variables a report can depend on: those listingkit reads (a test finds every
+# one its source names), Python's own (imports, encodings, hashing), the locale, the
+# time zone and terminal width, where caches and settings live, and the image and
+# array libraries' switches. The rest (a CI runner's run number and commit, a
+# shell's PWD and SHLVL) change from one run to the next and would keep a kept
+# report from ever being used where it matters most: a check on every commit.
+_KEYED_NAMES = frozenset(
+    {
+        "CI", "GITHUB_ACTIONS", "NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "LINES",
+        "HOME", "LOCALAPPDATA", "APPDATA", "LANG", "LANGUAGE", "TZ",
+    }
+)  # fmt: skip
+_KEYED_PREFIXES = ("LISTINGKIT_", "PYTHON", "LC_", "XDG_", "PILLOW_", "NPY_", "NUMPY_")
 
 Stat = tuple[int, int, int, int, int]
 
@@ -74,6 +84,15 @@ def kept_run_file(command: object) -> Path:
     """The file that describes the kept report of ``command`` run in the working folder
     (the report's text is beside it, in the file of the same name ending ``.txt``)."""
     return runs_folder() / f"run-{_digest((os.getcwd(), command))[:32]}.json"
+
+
+def keyed(name: str) -> bool:
+    """Whether a kept report depends on the environment variable ``name``."""
+    return name in _KEYED_NAMES or name.startswith(_KEYED_PREFIXES)
+
+
+def _keyed_environment() -> list[tuple[str, str]]:
+    return sorted(kv for kv in os.environ.items() if keyed(kv[0]))
 
 
 def _stat_of(path: str) -> Stat | None:
@@ -154,7 +173,7 @@ class KeptRun:
                 _FORMAT,
                 cwd,
                 command,
-                sorted(kv for kv in os.environ.items() if kv[0] not in _PER_PROCESS),
+                _keyed_environment(),
                 [_tty(fd) for fd in (1, 2)],
                 _source_files(),
                 platform,
