@@ -11,6 +11,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from listingkit.image import watermark as watermark_module
+from listingkit.image.decode import Wanted, open_image
 from listingkit.image.watermark import Watermark, WatermarkMatch
 
 
@@ -330,6 +331,61 @@ def test_another_shops_name_on_crowded_produce(shop_name, tmp_path):
     path = tmp_path / "别家果蔬.jpg"
     image.save(path, "JPEG", quality=85)
     assert shop_name.find(path) is None
+
+
+def blue_of_reds_grey() -> Image.Image:
+    """A soft blue surface whose luminance is the red name's own (about 86 of 255)."""
+    rng = np.random.default_rng(4)
+    noise = rng.normal(0, 6, (200, 200, 1)).astype(np.float32)
+    pixels = (np.array([50, 74, 250], np.float32) + noise).clip(0, 255).astype(np.uint8)
+    small = Image.fromarray(pixels, "RGB").filter(ImageFilter.GaussianBlur(1.0))
+    return small.resize((800, 800), Image.Resampling.BICUBIC)
+
+
+def test_a_red_name_over_blue_of_its_own_grey_is_found_by_its_colour(shop_name, tmp_path):
+    # In luminance the name is all but gone (red and this blue are both about 86);
+    # in the direction of its colour it stands out.
+    image = blue_of_reds_grey()
+    truth = paste(image, text_logo("棉语旗舰店"), 300, 400, 0.2, 0.6)
+    path = tmp_path / "蓝底.jpg"
+    image.save(path, "JPEG", quality=85)
+    match = shop_name.find(path)
+    assert match is not None and close(match.box, truth, 6), (match, truth)
+    # Decoded without the colour projection, only luminance is left to look at.
+    with open_image(path) as file:
+        grey_only = file.pixels(Wanted(working=watermark_module.WORK_WIDTH))
+    assert grey_only.projected is None
+    assert shop_name.find_in(grey_only) is None
+
+
+def test_another_shops_red_name_over_blue_is_not_the_store_name(shop_name, tmp_path):
+    image = blue_of_reds_grey()
+    paste(image, text_logo("云裳旗舰店"), 300, 400, 0.2, 0.6)
+    path = tmp_path / "蓝底别家.jpg"
+    image.save(path, "JPEG", quality=85)
+    assert shop_name.find(path) is None
+
+
+def test_a_coloured_name_asks_for_its_colour_and_an_emblem_for_grey_only(
+    shop_name, watermark, tmp_path
+):
+    matrix = shop_name.wanted.working_matrix
+    assert matrix is not None and watermark.wanted.working_matrix is None
+    # A black name has no colour of its own: luminance only.
+    black = text_logo("棉语旗舰店")
+    black.paste((0, 0, 0), mask=black.getchannel("A"))
+    black.save(tmp_path / "黑字.png")
+    assert Watermark.load(tmp_path / "黑字.png").wanted.working_matrix is None
+    # The decoder's projection is Pillow's conversion with that matrix, on white.
+    image = blue_of_reds_grey().resize((500, 400))
+    image.save(tmp_path / "小图.png")
+    with open_image(tmp_path / "小图.png") as file:
+        pixels = file.pixels(shop_name.wanted)
+    expected = np.asarray(image.convert("L", matrix=matrix), np.float32)
+    assert pixels.projected is not None and np.array_equal(pixels.projected, expected)
+    assert pixels.working is not None and np.array_equal(
+        pixels.working, np.asarray(image.convert("L"), np.float32)
+    )
 
 
 @pytest.mark.parametrize("shape", [(1, 1), (1, 6), (6, 1), (9, 13)])

@@ -281,6 +281,10 @@ class Wanted:
     reduced: int | None = None
     #: A grey copy at most this many pixels wide (narrower images: their own width).
     working: int | None = None
+    #: Also a second grey copy of the working size, R·r + G·g + B·b + offset for this
+    #: (r, g, b, offset): a colour's direction, where a faint coloured mark stands out
+    #: more than in luminance. Needs ``working``.
+    working_matrix: tuple[float, float, float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +294,7 @@ class Pixels:
     shown: tuple[int, int]  # the original's (width, height) as displayed
     reduced: npt.NDArray[np.uint8] | None  # (h, w, 3) RGB, when asked for
     working: npt.NDArray[np.float32] | None  # (h, w) grey 0..255, when asked for
+    projected: npt.NDArray[np.float32] | None = None  # (h, w), Wanted.working_matrix's
 
 
 class ImageFile:
@@ -420,11 +425,15 @@ class ImageFile:
                     max(least[0], math.ceil(stored[0] / factor)),
                     max(least[1], math.ceil(stored[1] / factor)),
                 )
-            image.draft("RGB" if wanted.reduced is not None else "L", least)
+            colour = wanted.reduced is not None or wanted.working_matrix is not None
+            image.draft("RGB" if colour else "L", least)
         image = self._upright(image, orientation)
         reduced = _reduced(image, wanted.reduced) if wanted.reduced is not None else None
         working = _working(image, work) if work is not None else None
-        return Pixels(shown, reduced, working)
+        projected = None
+        if work is not None and wanted.working_matrix is not None:
+            projected = _projected(image, work, wanted.working_matrix)
+        return Pixels(shown, reduced, working, projected)
 
     def _png_pixels(self, image: PngImageFile) -> Image.Image | None:
         """The PNG's pixels, inflated by libdeflate (the ``fast`` extra); None: Pillow reads.
@@ -669,6 +678,21 @@ def _working(image: Image.Image, size: tuple[int, int]) -> npt.NDArray[np.float3
     from PIL import Image
 
     grey = _on_white(image).convert("L")
+    if grey.size != size:
+        grey = grey.resize(size, Image.Resampling.BILINEAR, reducing_gap=None)
+    return np.asarray(grey, np.float32)
+
+
+def _projected(
+    image: Image.Image, size: tuple[int, int], matrix: tuple[float, float, float, float]
+) -> npt.NDArray[np.float32]:
+    """A grey copy of ``size`` made with ``matrix`` (r, g, b, offset) from the RGB pixels."""
+    import numpy as np
+    from PIL import Image
+
+    rgb = _on_white(image)
+    rgb = rgb if rgb.mode == "RGB" else rgb.convert("RGB")
+    grey = rgb.convert("L", matrix=matrix)
     if grey.size != size:
         grey = grey.resize(size, Image.Resampling.BILINEAR, reducing_gap=None)
     return np.asarray(grey, np.float32)

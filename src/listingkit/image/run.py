@@ -297,6 +297,8 @@ def _read(task: Task) -> Read:
     wanted = Wanted(
         reduced=DEFAULT_DECODE_SIZE if white else None,
         working=_work_width() if mark else None,
+        # A coloured shop name is also looked for in its colour's direction.
+        working_matrix=_watermark(task.watermark).wanted.working_matrix if task.watermark else None,
     )
     pixels: Pixels | None = None
     try:
