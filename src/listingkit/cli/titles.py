@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import multiprocessing
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from listingkit.cli.common import (
     add_common_options,
@@ -15,9 +20,13 @@ from listingkit.cli.common import (
     progress_bar,
     selection_of,
 )
-from listingkit.errors import UsageError
+from listingkit.errors import ListingkitError, UsageError
 from listingkit.printable import show_path
 from listingkit.ruleset import resolve_rules
+
+if TYPE_CHECKING:
+    from listingkit.sheets import Sheet
+    from listingkit.title.sheet import RowOutcome
 
 __all__ = ["add_parser", "parse_columns"]
 
@@ -78,17 +87,48 @@ def parse_columns(
     return parse_column_map(value, names, option=option)
 
 
+# From this size on a parameter sheet is read by a second process while this one
+# loads the segmenter's dictionary: both hold the GIL throughout, and each takes
+# about half a second for 10,000 rows.
+_READ_APART_BYTES = 256 * 1024
+
+
+def _read_parameters(args: argparse.Namespace, product: Sequence[str]) -> Sheet:
+    from listingkit.sheets import read_sheet
+
+    read = functools.partial(read_sheet, args.sheet, sheet=args.sheet_name, header_names=[product])
+    # Only where workers are forked: a spawned one would import everything first.
+    if multiprocessing.get_start_method() != "fork" or _size(args.sheet) < _READ_APART_BYTES:
+        return read()
+    from listingkit.text.segment import get_segmenter
+    from listingkit.workers import process_pool
+
+    with process_pool(1) as pool:
+        reading = pool.submit(read)
+        # A segmenter that cannot load says so again where it is used, after the
+        # sheet's and the keyword file's problems, as it always has.
+        with contextlib.suppress(ListingkitError):
+            get_segmenter(args.segmenter)
+        return reading.result()
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except (OSError, ValueError):
+        return 0  # read here, where the problem is reported
+
+
 def _titles(args: argparse.Namespace) -> int:
     from listingkit.sheets import (
         KEYWORD_LABELS,
         PARAMETER_COLUMNS,
         read_keywords,
-        read_sheet,
         write_xlsx,
     )
     from listingkit.sheets.checks import sheet_findings
     from listingkit.title.score import KeywordScores
-    from listingkit.title.sheet import compose_sheet, titles_workbook_rows
+    from listingkit.title.sheet import stream_sheet
 
     if args.n < 1:
         raise UsageError("-n 至少为 1")
@@ -100,7 +140,7 @@ def _titles(args: argparse.Namespace) -> int:
     keyword_columns = parse_columns(args.keyword_columns, KEYWORD_LABELS, "--keyword-columns")
     # The header is the row holding the product word, below any title lines.
     product = [columns["product"]] if "product" in columns else PARAMETER_COLUMNS["product"]
-    sheet = read_sheet(args.sheet, sheet=args.sheet_name, header_names=[product])
+    sheet = _read_parameters(args, product)
     keywords, keyword_findings = None, []
     if args.keywords:
         table = read_keywords(args.keywords, mapping=keyword_columns)
@@ -113,8 +153,9 @@ def _titles(args: argparse.Namespace) -> int:
             ignore=selection.ignore,
         )
         keywords = KeywordScores.from_stats(table.stats)
+    to_workbook = bool(args.output and args.output.lower().endswith(".xlsx"))
     with progress_bar(args, "组标题", "行") as progress:
-        result = compose_sheet(
+        stream = stream_sheet(
             sheet,
             rules,
             keywords=keywords,
@@ -126,14 +167,21 @@ def _titles(args: argparse.Namespace) -> int:
             display=Path(args.sheet).as_posix(),
             progress=progress,
         )
-    result.report.extend(keyword_findings)
-    if args.output and args.output.lower().endswith(".xlsx"):
+        outcomes: list[RowOutcome] | None = None
+        with stream:
+            if to_workbook:
+                # Each row is written as it is composed: writing overlaps composing.
+                headers, cells = stream.workbook_headers(), stream.workbook_rows()
+                write_xlsx(args.output, headers, cells, inputs=inputs, overwrite=args.force)
+            else:
+                outcomes = list(stream)
+            report = stream.report()
+    report.extend(keyword_findings)
+    if outcomes is None:
         # The workbook holds the candidates; standard output gets only the report.
-        headers, cells = titles_workbook_rows(result, args.n)
-        write_xlsx(args.output, headers, cells, inputs=inputs, overwrite=args.force)
-        print(f"已写入 {show_path(args.output)}（{len(cells)} 行）", file=sys.stderr)
+        print(f"已写入 {show_path(args.output)}（{len(sheet.rows)} 行）", file=sys.stderr)
         args.output = None
-        return emit_report(result.report, args, inputs)
+        return emit_report(report, args, inputs)
     # The candidates and the findings together, on screen or in the --output file.
-    rows = [outcome.to_dict() for outcome in result.outcomes]
-    return emit_report(result.report, args, inputs, rows=rows)
+    rows = [outcome.to_dict() for outcome in outcomes]
+    return emit_report(report, args, inputs, rows=rows)

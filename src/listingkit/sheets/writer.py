@@ -11,13 +11,15 @@ import errno
 import itertools
 import os
 import re
+import signal
 import stat
+import threading
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from listingkit.errors import SheetError
 from listingkit.printable import show_path
@@ -91,10 +93,29 @@ def write_xlsx(
     check_target(target, inputs=inputs, force=overwrite, ours=is_our_workbook)
     rows = iter(rows)
     sample = [list(row) for row in itertools.islice(rows, _WIDTH_SAMPLE)]
-    with atomic_output(
-        target, binary=True, inputs=inputs, force=overwrite, ours=is_our_workbook
-    ) as handle:
-        _save(handle, headers, itertools.chain(sample, rows), sample, sheet_name)
+    try:
+        with atomic_output(
+            target, binary=True, inputs=inputs, force=overwrite, ours=is_our_workbook
+        ) as handle:
+            _save(handle, headers, itertools.chain(sample, _own_errors(rows)), sample, sheet_name)
+    except _RowsFailed as failed:
+        raise failed.error from None
+
+
+class _RowsFailed(Exception):
+    """An error raised by the rows themselves (made while the file is written),
+    carried past :func:`atomic_output`, which would report it as a write error."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def _own_errors(rows: Iterator[Sequence[object]]) -> Iterator[Sequence[object]]:
+    try:
+        yield from rows
+    except OSError as exc:
+        raise _RowsFailed(exc) from exc
 
 
 def write_xlsx_book(
@@ -198,14 +219,46 @@ def _save(
     header_cells = [_cell(sheet, header) for header in headers]
     for cell in header_cells:
         cell.font = bold
-    sheet.append(header_cells)
     try:
+        # The first row creates the spool file: a signal in between would leave
+        # it where nothing removes it, so one waits until the sheet knows it.
+        with _signals_deferred():
+            sheet.append(header_cells)
         for row in rows:
             sheet.append([_value(sheet, value) for value in row])
         _save_book(book, handle)
     except BaseException:
         _discard_spool(sheet)
         raise
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM noted during the block and raised again after it.
+
+    Only the main thread sets handlers; elsewhere, or under a handler set
+    outside Python, the block runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        caught.append(signum)
+
+    before: dict[signal.Signals, Any] = {}
+    try:
+        for held in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(held) is None:  # not Python's to restore
+                continue
+            before[held] = signal.signal(held, note)
+        yield
+    finally:
+        for held, handler in before.items():
+            signal.signal(held, handler)
+        for signum in caught:
+            signal.raise_signal(signum)
 
 
 def _save_book(book: Workbook, handle: IO[bytes]) -> None:

@@ -5,15 +5,18 @@ processes, each with its own composer. Where workers are forked (Linux), the
 dictionary is loaded once, here, before they start, and they share it; where
 they are spawned, each loads its own. Below a thousand rows starting workers
 costs more than it saves, and the rows are composed in this process. Results
-come back in row order.
+come back in row order; :func:`compose_iter` hands each over as soon as the
+rows before it are done, so a caller can write while the workers compose.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from listingkit.ruleset import Rules
 from listingkit.text.segment import get_segmenter
@@ -27,7 +30,14 @@ from listingkit.title.compose import (
 from listingkit.title.score import KeywordScores
 from listingkit.workers import process_pool
 
-__all__ = ["PARALLEL_MIN_ROWS", "ComposedRow", "RowResult", "compose_many"]
+__all__ = [
+    "PARALLEL_MIN_ROWS",
+    "ComposedRow",
+    "RowResult",
+    "compose_iter",
+    "compose_many",
+    "compose_shaped",
+]
 
 PARALLEL_MIN_ROWS = 1000
 _CHUNK = 250
@@ -44,7 +54,12 @@ class ComposedRow:
 #: Per row: what was composed, or why there is no title.
 RowResult = ComposedRow | str
 
-_worker: tuple[TitleComposer, int] | None = None
+T = TypeVar("T")
+
+#: What a worker makes of each row before sending it back (see :func:`compose_shaped`).
+Shape = Callable[[RowResult], object]
+
+_worker: tuple[TitleComposer, int, Shape] | None = None
 
 
 #: Called with (rows done, rows in all) as composing goes on.
@@ -59,17 +74,15 @@ def _compose_rows(
     rows: Sequence[TitleParams],
     n: int,
     progress: Progress | None = None,
-) -> list[RowResult]:
-    results: list[RowResult] = []
+) -> Iterator[RowResult]:
     for index, params in enumerate(rows, start=1):
         try:
             candidates = composer.compose(params, n)
-            results.append(ComposedRow(candidates, composer.suggest(params, candidates)))
+            yield ComposedRow(candidates, composer.suggest(params, candidates))
         except CompositionError as exc:
-            results.append(str(exc))
+            yield str(exc)
         if progress is not None and (index % _PROGRESS_EVERY == 0 or index == len(rows)):
             progress(index, len(rows))
-    return results
 
 
 def _start_worker(
@@ -79,18 +92,23 @@ def _start_worker(
     n: int,
     select: Sequence[str],
     ignore: Sequence[str],
+    shape: Shape,
 ) -> None:
     global _worker
     composer = TitleComposer(
         rules, keywords=keywords, segmenter=segmenter, select=select, ignore=ignore
     )
-    _worker = (composer, n)
+    _worker = (composer, n, shape)
 
 
-def _work(rows: Sequence[TitleParams]) -> list[RowResult]:
+def _work(rows: Sequence[TitleParams]) -> list[object]:
     assert _worker is not None, "worker started without its composer"
-    composer, n = _worker
-    return _compose_rows(composer, rows, n)
+    composer, n, shape = _worker
+    return [shape(result) for result in _compose_rows(composer, rows, n)]
+
+
+def _as_is(result: RowResult) -> RowResult:
+    return result
 
 
 def compose_many(
@@ -113,21 +131,94 @@ def compose_many(
     candidate passes (see :mod:`listingkit.title.gates`). ``progress`` is
     called with the rows done and the rows in all as chunks come back.
     """
+    results = compose_iter(
+        rows,
+        rules,
+        keywords=keywords,
+        n=n,
+        segmenter=segmenter,
+        workers=workers,
+        select=select,
+        ignore=ignore,
+        progress=progress,
+    )
+    return list(results)
+
+
+def compose_iter(
+    rows: Sequence[TitleParams],
+    rules: Rules,
+    *,
+    keywords: KeywordScores | None = None,
+    n: int = 5,
+    segmenter: str = "jieba",
+    workers: int | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> Iterator[RowResult]:
+    """:func:`compose_many`'s results one by one, in row order, each as soon as it is ready.
+
+    The workers go on composing while the caller handles what came back. Close
+    the iterator (``contextlib.closing``) when leaving it early: that stops the
+    workers at once.
+    """
+    return compose_shaped(
+        rows,
+        rules,
+        _as_is,
+        keywords=keywords,
+        n=n,
+        segmenter=segmenter,
+        workers=workers,
+        select=select,
+        ignore=ignore,
+        progress=progress,
+    )
+
+
+def compose_shaped(
+    rows: Sequence[TitleParams],
+    rules: Rules,
+    shape: Callable[[RowResult], T],
+    *,
+    keywords: KeywordScores | None = None,
+    n: int = 5,
+    segmenter: str = "jieba",
+    workers: int | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> Iterator[T]:
+    """:func:`compose_iter`, each result turned into ``shape(result)`` where it was
+    composed: a worker then sends back only what the caller needs.
+
+    ``shape`` must be a module-level function (workers may be spawned). ``rows``
+    is read a chunk at a time, so a sequence that makes each row's parameters
+    when asked lets the first workers start before the last rows are made.
+    """
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(rows) < PARALLEL_MIN_ROWS:
         composer = TitleComposer(
             rules, keywords=keywords, segmenter=segmenter, select=select, ignore=ignore
         )
-        return _compose_rows(composer, rows, n, progress)
-    chunks = [rows[i : i + _CHUNK] for i in range(0, len(rows), _CHUNK)]
+        for result in _compose_rows(composer, rows, n, progress):
+            yield shape(result)
+        return
     if multiprocessing.get_start_method() == "fork":
         # Forked workers share the dictionary loaded here instead of each loading its own.
         get_segmenter(segmenter)
-    initargs = (rules, keywords, segmenter, n, tuple(select), tuple(ignore))
-    results: list[RowResult] = []
+    initargs = (rules, keywords, segmenter, n, tuple(select), tuple(ignore), shape)
+    done = 0
     with process_pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        for chunk in pool.map(_work, chunks):  # in order, as each chunk is done
-            results += chunk
+        # Every chunk is queued at once; the workers start on the first while the
+        # rest are still being made.
+        pending = deque(
+            pool.submit(_work, rows[i : i + _CHUNK]) for i in range(0, len(rows), _CHUNK)
+        )
+        while pending:  # in row order, each chunk as soon as it is done
+            chunk: list[T] = pending.popleft().result()  # type: ignore[assignment]
+            done += len(chunk)
             if progress is not None:
-                progress(len(results), len(rows))
-    return results
+                progress(done, len(rows))
+            yield from chunk
