@@ -203,6 +203,8 @@ class _State:
 class _Line:
     """Words in formula order with their exact units, updated word by word."""
 
+    __slots__ = ("_ascii", "_keys", "units", "words")
+
     def __init__(self, ascii_weight: int) -> None:
         self._ascii = ascii_weight
         self.words: list[_Word] = []
@@ -253,6 +255,7 @@ def _latin_edge(char: str) -> bool:
 
 
 _BY_ORDER = attrgetter("order")
+_UNKNOWN = object()  # not yet in a cache whose values may be None
 
 
 def _render(words: Sequence[_Word]) -> str:
@@ -573,23 +576,33 @@ class TitleComposer:
             repeats[pair] = known
             return known
 
+        # The words that can repeat at all, with where each is written.
+        judged = [(j, w, w.text, place[id(w)]) for j, w in enumerate(pool) if w.terms]
         result: list[frozenset[int]] = []
         for i, word in enumerate(pool):
             if not word.terms:
                 result.append(frozenset())
                 continue
             here = place[id(word)]
+            text = word.text
             found: set[int] = set()
-            for j in range(i):
-                other = pool[j]
-                if not other.terms:
-                    continue
+            for j, other, other_text, there in judged:
+                if j >= i:
+                    break
                 # The pair judged in title order; the word flagged must be this one.
-                if place[id(other)] < here:
-                    if answer(other, word) is True:
+                # (answer's cache read here first: this loop runs for every pair of every row.)
+                if there < here:
+                    known = repeats.get((other_text, text), _UNKNOWN)
+                    if known is _UNKNOWN:
+                        known = answer(other, word)
+                    if known is True:
                         found.add(j)
-                elif answer(word, other) is False:
-                    found.add(j)
+                else:
+                    known = repeats.get((text, other_text), _UNKNOWN)
+                    if known is _UNKNOWN:
+                        known = answer(word, other)
+                    if known is False:
+                        found.add(j)
             if main.terms:
                 if place[id(main)] < here:
                     flags = answer(main, word) is not None
@@ -600,20 +613,20 @@ class TitleComposer:
             result.append(frozenset(found))
         return result
 
-    def settle(self, main: _Word, build: _Build) -> str:
+    def settle(self, main: _Word, build: _Build, title: str | None = None) -> str:
         """Leave out words until the whole title passes the gates; the title.
 
-        The word a refusing finding's span falls in is left out, with the
-        finding's message as the reason; findings at info stay with the build.
+        ``title`` is the build's words rendered, if already known. The word a
+        refusing finding's span falls in is left out, with the finding's
+        message as the reason; findings at info stay with the build.
         """
         while True:
-            placed = self.placed(build.words)
-            texts = [w.text for w in placed]
-            title = _render(placed)
+            if title is None:
+                title = self.render(build.words)
             if self._reads_tokens and may_repeat(title):
                 # Segmented where its words meet, not whole: the tokens the gates read
                 # (none, where the characters alone show no word can repeat).
-                self.context.joined_tokens(texts, title)
+                self.context.joined_tokens([w.text for w in self.placed(build.words)], title)
             findings = self.gates.on_title(title)
             refused = refusing(findings)
             if not refused:
@@ -626,6 +639,7 @@ class TitleComposer:
                 raise CompositionError(f"无法避开：{finding.message}")
             build.words.remove(culprit)
             build.dropped[culprit.text] = Dropped(culprit.text, culprit.part, finding.message)
+            title = None
 
     def _word_at(
         self, words: list[_Word], title: str, span: tuple[int, int] | None, main: _Word
@@ -661,13 +675,20 @@ class TitleComposer:
         parts = {w.part for w in words}
         return 10.0 * len(parts) + len(words) + usage
 
-    def candidate(self, title: str, build: _Build, refused: Sequence[Dropped]) -> TitleCandidate:
+    def candidate(
+        self,
+        title: str,
+        build: _Build,
+        refused: Sequence[Dropped],
+        score: float | None = None,
+    ) -> TitleCandidate:
+        """``score`` is :meth:`score` of the title and the build's words, if already known."""
         return TitleCandidate(
             title=title,
             units=self.units_of(title),
             words=tuple(w.text for w in build.words),
             dropped=(*refused, *build.dropped.values()),
-            score=self.score(title, build.words),
+            score=self.score(title, build.words) if score is None else score,
             findings=build.notes,
         )
 
@@ -727,14 +748,16 @@ def _compose(composer: TitleComposer, params: TitleParams, n: int) -> list[Title
     chosen: dict[str, TitleCandidate] = {}
     checked: set[int] = set()
     while queue and len(chosen) < max(n, 0):
-        _, _, title, index, build = heapq.heappop(queue)
+        negative, _, title, index, build = heapq.heappop(queue)
         if index not in checked:
             checked.add(index)
-            settled = composer.settle(main, build)
+            # The queue's title is the build's words rendered, as settle would make it.
+            settled = composer.settle(main, build, title)
             if settled != title:
                 score = composer.score(settled, build.words)
                 heapq.heappush(queue, (-score, -build.units, settled, index, build))
                 continue
         if title not in chosen:
-            chosen[title] = composer.candidate(title, build, refused)
+            # The queued score is the title's with these words: settling changed neither.
+            chosen[title] = composer.candidate(title, build, refused, -negative)
     return list(chosen.values())
