@@ -413,3 +413,64 @@ def test_a_small_spectrum_cache_finds_the_same(tmp_path, monkeypatch):
     without = [Watermark.load(logo).find(path) for path in paths]
     assert all(m is not None for m in with_cache)
     assert with_cache == without
+
+
+def test_the_edge_padding_into_a_channel_of_a_stack_is_numpys():
+    a = np.random.default_rng(7).uniform(0, 255, (9, 13)).astype(np.float32)
+    stack = np.zeros((2, 25, 29), np.float32)
+    watermark_module._edge_pad(a, 8, out=stack[1])
+    assert np.array_equal(stack[1], np.pad(a, 8, mode="edge"))
+    assert not stack[0].any()
+
+
+def test_the_orientation_field_is_the_plain_sums():
+    # Smoothing and the structure tensor are summed in place: the same values,
+    # to the bit, as the plain expressions (a + 2b) + c and 0 + Σ over the greys.
+    rng = np.random.default_rng(11)
+    greys = [rng.uniform(0, 255, (37, 53)).astype(np.float32) for _ in range(2)]
+    greys[1][5:20, 10:30] = 128  # flat: zero gradients, and their signs
+
+    def smooth(a):
+        p = np.pad(a, 1, mode="edge")
+        v = p[:-2] + 2 * p[1:-1] + p[2:]
+        return (v[:, :-2] + 2 * v[:, 1:-1] + v[:, 2:]) * np.float32(1 / 16)
+
+    def orientation(*gs):
+        xx = yy = xy = np.zeros(gs[0].shape, np.float32)
+        for g in gs:
+            p = np.pad(smooth(g), 1, mode="edge")
+            gx = (p[1:-1, 2:] - p[1:-1, :-2]) * np.float32(0.5)
+            gy = (p[2:, 1:-1] - p[:-2, 1:-1]) * np.float32(0.5)
+            xx, yy, xy = xx + gx * gx, yy + gy * gy, xy + gx * gy
+        scale = np.float32(1 / len(gs))
+        xx, yy, xy = smooth(xx * scale), smooth(yy * scale), smooth(xy * scale)
+        norm = xx + yy + np.float32(watermark_module._EDGE_FLOOR**2)
+        return np.stack([(xx - yy) / norm, 2 * xy / norm]), xx + yy
+
+    assert np.array_equal(watermark_module._smooth(greys[0]), smooth(greys[0]))
+    for gs in (greys[:1], greys):
+        field, energy = watermark_module._orientation(*gs)
+        expected_field, expected_energy = orientation(*gs)
+        assert field.dtype == np.float32
+        assert np.array_equal(field, expected_field) and np.array_equal(energy, expected_energy)
+
+
+def test_a_coloured_names_stroke_match_is_each_characters_better_grey(shop_name):
+    # Both greys and every character of one width are matched in one go: each
+    # character's match is the better of the two greys', each as if alone.
+    rng = np.random.default_rng(5)
+    greys = [rng.uniform(0, 255, (120, 260)).astype(np.float32) for _ in range(2)]
+    width = 150
+    both = shop_name._stroke_score(greys, 40, 50, width)
+    alone = [shop_name._stroke_score([grey], 40, 50, width) for grey in greys]
+    assert len(both) == len(shop_name._stroke_template(width)) >= 2
+    assert both == tuple(max(a, b) for a, b in zip(*alone, strict=True))
+    # At the logo's own place in a grey made of its strokes every character matches.
+    cells = shop_name._stroke_template(width)
+    th, tw = shop_name._template(width).mask.shape
+    drawn = np.full((th + 40, tw + 40), 200, np.float32)
+    _, alpha = shop_name._resized(width)
+    m = watermark_module._TEMPLATE_MARGIN
+    drawn[20 + m : 20 + m + alpha.shape[0], 20 + m : 20 + m + alpha.shape[1]] -= 150 * alpha
+    assert min(shop_name._stroke_score([drawn], 20, 20, width)) > 0.9
+    assert len(cells) == len(both)
