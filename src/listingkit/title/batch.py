@@ -5,7 +5,7 @@ processes, each with its own composer. Where workers are forked (Linux), the
 dictionary is loaded once, here, before they start, and they share it; where
 they are spawned, each loads its own. Below a thousand rows starting workers
 costs more than it saves, and the rows are composed in this process. Results
-come back in row order; :func:`compose_iter` hands each over as soon as the
+come back in row order; :func:`compose_shaped` hands each over as soon as the
 rows before it are done, so a caller can write while the workers compose.
 """
 
@@ -34,7 +34,6 @@ __all__ = [
     "PARALLEL_MIN_ROWS",
     "ComposedRow",
     "RowResult",
-    "compose_iter",
     "compose_many",
     "compose_shaped",
 ]
@@ -131,39 +130,7 @@ def compose_many(
     candidate passes (see :mod:`listingkit.title.gates`). ``progress`` is
     called with the rows done and the rows in all as chunks come back.
     """
-    results = compose_iter(
-        rows,
-        rules,
-        keywords=keywords,
-        n=n,
-        segmenter=segmenter,
-        workers=workers,
-        select=select,
-        ignore=ignore,
-        progress=progress,
-    )
-    return list(results)
-
-
-def compose_iter(
-    rows: Sequence[TitleParams],
-    rules: Rules,
-    *,
-    keywords: KeywordScores | None = None,
-    n: int = 5,
-    segmenter: str = "jieba",
-    workers: int | None = None,
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-    progress: Progress | None = None,
-) -> Iterator[RowResult]:
-    """:func:`compose_many`'s results one by one, in row order, each as soon as it is ready.
-
-    The workers go on composing while the caller handles what came back. Close
-    the iterator (``contextlib.closing``) when leaving it early: that stops the
-    workers at once.
-    """
-    return compose_shaped(
+    results = compose_shaped(
         rows,
         rules,
         _as_is,
@@ -175,6 +142,7 @@ def compose_iter(
         ignore=ignore,
         progress=progress,
     )
+    return list(results)
 
 
 def compose_shaped(
@@ -190,8 +158,11 @@ def compose_shaped(
     ignore: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> Iterator[T]:
-    """:func:`compose_iter`, each result turned into ``shape(result)`` where it was
-    composed: a worker then sends back only what the caller needs.
+    """:func:`compose_many`'s results one by one, in row order, each as soon as the
+    rows before it are done (the workers go on composing meanwhile), turned into
+    ``shape(result)`` where it was composed: a worker then sends back only what the
+    caller needs. Close the iterator (``contextlib.closing``) when leaving it
+    early: that stops the workers at once.
 
     ``shape`` must be a module-level function (workers may be spawned). ``rows``
     is read a chunk at a time, so a sequence that makes each row's parameters
