@@ -191,6 +191,18 @@ def test_the_store_emblem_with_another_name_at_small_size(watermark, tmp_path):
     assert watermark.find(path) is None
 
 
+@pytest.mark.parametrize(("scale", "opacity"), [(0.27, 0.4), (0.22, 0.35)])
+def test_a_large_faint_emblem_among_clutter(watermark, tmp_path, scale, opacity):
+    # Small sizes matching the clutter score higher than the logo's own size: the
+    # places that stand out among their own size are verified too.
+    image = busy((800, 800), seed=11)
+    truth = paste(image, store_logo(), 60, 320, scale, opacity)
+    path = tmp_path / "杂乱.jpg"
+    image.save(path, "JPEG", quality=75)
+    match = watermark.find(path)
+    assert match is not None and close(match.box, truth, 6), (match, truth)
+
+
 def test_corrupt_logo_file(tmp_path):
     path = tmp_path / "店铺水印.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really a png")
