@@ -298,14 +298,18 @@ def _header_position(
             "请指定表头所在的行号（与 Excel 左侧的行号一致）"
         )
     groups = [{normalise_header(text) for text in group} for group in header_names]
-    rows = [{normalise_header(value) for value in cells if value} for _, cells in filled]
+    # Only the rows the header is looked for in: the rest of a large sheet is never normalised.
+    rows = [
+        {normalise_header(value) for value in cells if value}
+        for _, cells in filled[:HEADER_SEARCH_ROWS]
+    ]
     if groups:
-        for position, keys in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        for position, keys in enumerate(rows):
             if all(keys & group for group in groups):
                 return position
     # Without the names asked for, a row of known names is still the header, so
     # that "column not found" lists the headers the operator sees.
-    for position, keys in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for position, keys in enumerate(rows):
         if len({_KNOWN_HEADERS[key] for key in keys if key in _KNOWN_HEADERS}) >= 2:
             return position
     for position, (_, cells) in enumerate(filled[: _MAX_TITLE_ROWS + 1]):
