@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 from listingkit import load_rules
 from listingkit.sheets import KeywordStat
 from listingkit.title.batch import compose_many
@@ -55,3 +58,18 @@ def test_suggested_words_come_back_from_the_workers():
     first = serial[0]
     assert not isinstance(first, str)
     assert [s.keyword for s in first.suggested] == ["冬季连衣裙"]
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a reference cycle: only the cycle collector frees it
+
+
+def test_objects_made_before_composing_are_still_collected_after() -> None:
+    rules = load_rules("taobao")
+    node = _Node()
+    gone = weakref.ref(node)
+    compose_many(rows(1200), rules, workers=2)
+    del node
+    gc.collect()
+    assert gone() is None

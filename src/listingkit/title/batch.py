@@ -11,6 +11,7 @@ rows before it are done, so a caller can write while the workers compose.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -58,7 +59,7 @@ T = TypeVar("T")
 #: What a worker makes of each row before sending it back (see :func:`compose_shaped`).
 Shape = Callable[[RowResult], object]
 
-_worker: tuple[TitleComposer, int, Shape] | None = None
+_worker: tuple[TitleComposer, int, Shape, Sequence[TitleParams] | None] | None = None
 
 
 #: Called with (rows done, rows in all) as composing goes on.
@@ -92,18 +93,24 @@ def _start_worker(
     select: Sequence[str],
     ignore: Sequence[str],
     shape: Shape,
+    rows: Sequence[TitleParams] | None = None,
 ) -> None:
     global _worker
     composer = TitleComposer(
         rules, keywords=keywords, segmenter=segmenter, select=select, ignore=ignore
     )
-    _worker = (composer, n, shape)
+    _worker = (composer, n, shape, rows)
 
 
-def _work(rows: Sequence[TitleParams]) -> list[object]:
+def _work(chunk: Sequence[TitleParams] | range) -> list[object]:
+    """The shaped results of a chunk: its rows, or (forked) their positions in the
+    rows the worker was started with."""
     assert _worker is not None, "worker started without its composer"
-    composer, n, shape = _worker
-    return [shape(result) for result in _compose_rows(composer, rows, n)]
+    composer, n, shape, rows = _worker
+    if isinstance(chunk, range):
+        assert rows is not None, "worker started without the rows"
+        chunk = rows[chunk.start : chunk.stop]
+    return [shape(result) for result in _compose_rows(composer, chunk, n)]
 
 
 def _as_is(result: RowResult) -> RowResult:
@@ -165,8 +172,9 @@ def compose_shaped(
     early: that stops the workers at once.
 
     ``shape`` must be a module-level function (workers may be spawned). ``rows``
-    is read a chunk at a time, so a sequence that makes each row's parameters
-    when asked lets the first workers start before the last rows are made.
+    is read a chunk at a time (by the workers themselves where they are forked),
+    so a sequence that makes each row's parameters when asked lets the first
+    workers start before the last rows are made.
     """
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(rows) < PARALLEL_MIN_ROWS:
@@ -176,16 +184,50 @@ def compose_shaped(
         for result in _compose_rows(composer, rows, n, progress):
             yield shape(result)
         return
-    if multiprocessing.get_start_method() == "fork":
+    forked = multiprocessing.get_start_method() == "fork"
+    if forked:
         # Forked workers share the dictionary loaded here instead of each loading its own.
         get_segmenter(segmenter)
-    initargs = (rules, keywords, segmenter, n, tuple(select), tuple(ignore), shape)
+    initargs: tuple[object, ...] = (
+        rules,
+        keywords,
+        segmenter,
+        n,
+        tuple(select),
+        tuple(ignore),
+        shape,
+    )
+    # Forked workers also inherit the rows (initargs are not pickled then): each
+    # makes its own chunks' parameters from their positions, and this process,
+    # which writes the results meanwhile, neither makes nor pickles them.
+    initargs += (rows,) if forked else ()
+    # What the workers inherit (the sheet, the dictionary, the rules) is kept out of
+    # the cycle collector's passes while they run, here and in them: those passes
+    # would walk it again and again, and in a worker copy the pages it sits on.
+    freeze = forked and gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        yield from _compose_in_pool(rows, workers, initargs, forked, progress)
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
+def _compose_in_pool(
+    rows: Sequence[TitleParams],
+    workers: int,
+    initargs: tuple[object, ...],
+    forked: bool,
+    progress: Progress | None,
+) -> Iterator[T]:
     done = 0
     with process_pool(workers, initializer=_start_worker, initargs=initargs) as pool:
         # Every chunk is queued at once; the workers start on the first while the
         # rest are still being made.
         pending = deque(
-            pool.submit(_work, rows[i : i + _CHUNK]) for i in range(0, len(rows), _CHUNK)
+            pool.submit(_work, range(i, i + _CHUNK) if forked else rows[i : i + _CHUNK])
+            for i in range(0, len(rows), _CHUNK)
         )
         while pending:  # in row order, each chunk as soon as it is done
             chunk: list[T] = pending.popleft().result()  # type: ignore[assignment]
