@@ -177,3 +177,29 @@ def test_a_large_sheet_read_apart_fails_with_the_same_message(
     lines = run.err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and str(path) in lines[0]
     assert "Traceback" not in run.err
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--rules", "没有这个文件.toml"],
+        ["--columns", "产品词"],  # not 名称=列名
+        ["--columns", "产品词=品名", "--rules", "没有这个文件.toml"],
+        ["-o", "参数表.xlsx"],  # the input itself
+        ["--sheet-name", "没有这张表"],
+    ],
+)
+def test_a_large_sheet_read_from_the_start_reports_what_a_small_one_does(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
+    messages = []
+    for folder, padding in (("small", 0), ("large", 150)):
+        (tmp_path / folder).mkdir()
+        path = parameter_sheet(tmp_path / folder / "参数表.xlsx", padding=padding)
+        assert (path.stat().st_size > 256 * 1024) == (folder == "large")
+        monkeypatch.chdir(tmp_path / folder)
+        run = cli("titles", "参数表.xlsx", "--platform", "taobao", *options)
+        assert run.status == 2 and run.out == "" and "Traceback" not in run.err
+        messages.append(run.err)
+    assert messages[0] == messages[1]
+    assert len(messages[0].strip().splitlines()) == 1

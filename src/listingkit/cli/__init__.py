@@ -10,7 +10,9 @@ leaves early (``| head -1``) ends the run quietly with 141.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
+import gc
 import gettext
 import importlib
 import os
@@ -216,6 +218,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     _cover_closed_descriptors()
     if sys.stderr is None:  # started with 2>&-: messages go nowhere, never into the report
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the whole run
+    if argv is None:
+        # Run as the command: the interpreter's last cycle collection at exit would
+        # walk every object of the run (a sheet of 10,000 rows, a dictionary) and
+        # free nothing reference counting does not; frozen, they are skipped. A
+        # program that calls main() keeps its own exit.
+        atexit.register(gc.freeze)
     with _signals_raise() as received:
         try:
             status = _run(list(sys.argv[1:] if argv is None else argv))

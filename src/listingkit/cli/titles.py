@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,8 @@ from listingkit.printable import show_path
 from listingkit.ruleset import resolve_rules
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from listingkit.sheets import Sheet
     from listingkit.title.sheet import RowOutcome
 
@@ -79,7 +82,7 @@ def parse_columns(
 
     ``labels`` (field → Chinese name) defaults to the parameter sheet's columns.
     """
-    from listingkit.title.sheet import COLUMN_LABELS
+    from listingkit.title.labels import COLUMN_LABELS
 
     names = labels or COLUMN_LABELS
     if "product" in names:  # the example operators see first
@@ -88,28 +91,104 @@ def parse_columns(
 
 
 # From this size on a parameter sheet is read by a second process while this one
-# loads the segmenter's dictionary: both hold the GIL throughout, and each takes
-# about half a second for 10,000 rows.
+# resolves the rules, imports the composer and loads the segmenter's dictionary:
+# both hold the GIL throughout, and each takes about half a second for 10,000 rows.
 _READ_APART_BYTES = 256 * 1024
 
 
-def _read_parameters(args: argparse.Namespace, product: Sequence[str]) -> Sheet:
-    from listingkit.sheets import read_sheet
+class _Reading:
+    """The parameter sheet, read by a second process from the start of the run
+    where workers are forked and the sheet is large; here otherwise.
 
-    read = functools.partial(read_sheet, args.sheet, sheet=args.sheet_name, header_names=[product])
-    # Only where workers are forked: a spawned one would import everything first.
-    if multiprocessing.get_start_method() != "fork" or _size(args.sheet) < _READ_APART_BYTES:
-        return read()
-    from listingkit.text.segment import get_segmenter
-    from listingkit.workers import process_pool
+    Use it in a ``with`` block around the steps before the sheet is needed:
+    leaving the block by an error stops the reading at once.
+    """
 
-    with process_pool(1) as pool:
-        reading = pool.submit(read)
+    def __init__(self, args: argparse.Namespace) -> None:
+        self._args = args
+        self._stack = contextlib.ExitStack()
+        self._product: list[str] | None = None
+        self._reading: Future[_SheetApart] | None = None
+        # Only where workers are forked: a spawned one would import everything first.
+        if multiprocessing.get_start_method() != "fork" or _size(args.sheet) < _READ_APART_BYTES:
+            return
+        try:
+            product = _product_names(parse_columns(args.columns))
+        except ListingkitError:
+            return  # reported in its turn, after the rules' problems, as always
+        from listingkit.workers import process_pool
+
+        pool = self._stack.enter_context(process_pool(1))
+        try:
+            self._reading = pool.submit(_read_apart, _reader(args, product))
+        except BaseException:
+            self._stack.__exit__(*sys.exc_info())
+            raise
+        self._product = product
+
+    def __enter__(self) -> _Reading:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stack.__exit__(*exc)
+
+    def sheet(self, product: list[str], to_workbook: bool) -> Sheet:
+        """The sheet, its header the row holding one of ``product``; the composer's
+        modules imported meanwhile."""
+        reading = self._reading
+        if reading is None or product != self._product:
+            _import_composer()
+            return _reader(self._args, product)()
+        _import_composer()
+        from listingkit.text.segment import get_segmenter
+
         # A segmenter that cannot load says so again where it is used, after the
         # sheet's and the keyword file's problems, as it always has.
         with contextlib.suppress(ListingkitError):
-            get_segmenter(args.segmenter)
-        return reading.result()
+            get_segmenter(self._args.segmenter)
+        if to_workbook and not reading.done():
+            # Still waiting: openpyxl is imported now rather than while the workers compose.
+            import openpyxl.writer.excel  # noqa: F401
+        from listingkit.sheets import SheetRow
+
+        sheet, rows = reading.result()
+        sheet.rows = [SheetRow(number, values) for number, values in rows]
+        return sheet
+
+
+def _reader(args: argparse.Namespace, product: list[str]) -> Callable[[], Sheet]:
+    from listingkit.sheets import read_sheet
+
+    return functools.partial(read_sheet, args.sheet, sheet=args.sheet_name, header_names=[product])
+
+
+def _product_names(columns: dict[str, str]) -> list[str]:
+    """The names the product column goes by: the header is the row holding one,
+    below any title lines."""
+    from listingkit.sheets import PARAMETER_COLUMNS
+
+    return [columns["product"]] if "product" in columns else list(PARAMETER_COLUMNS["product"])
+
+
+#: A sheet read by another process: the sheet without its rows, and each row's
+#: number and cells.
+_SheetApart = tuple["Sheet", list[tuple[int, dict[str, str]]]]
+
+
+def _read_apart(read: Callable[[], Sheet]) -> _SheetApart:
+    # A process that only reads and then ends: the cycle collector's passes over
+    # the growing rows are pure cost there.
+    gc.disable()
+    sheet = read()
+    # Sent as plain pairs, made into rows again over there: pickling 10,000 row
+    # objects costs both processes three times as much.
+    rows = [(row.row, row.values) for row in sheet.rows]
+    sheet.rows = []
+    return sheet, rows
+
+
+def _import_composer() -> None:
+    import listingkit.title.sheet  # noqa: F401  # and the composer with it
 
 
 def _size(path: str) -> int:
@@ -120,27 +199,23 @@ def _size(path: str) -> int:
 
 
 def _titles(args: argparse.Namespace) -> int:
-    from listingkit.sheets import (
-        KEYWORD_LABELS,
-        PARAMETER_COLUMNS,
-        read_keywords,
-        write_xlsx,
-    )
+    from listingkit.sheets import KEYWORD_LABELS, read_keywords, write_xlsx
     from listingkit.sheets.checks import sheet_findings
-    from listingkit.title.score import KeywordScores
-    from listingkit.title.sheet import stream_sheet
 
     if args.n < 1:
         raise UsageError("-n 至少为 1")
     selection = selection_of(args)
-    rules = resolve_rules(args.platform, args.rules, start=Path(args.sheet).parent)
-    inputs = [args.sheet, *([args.keywords] if args.keywords else []), *rules.paths]
-    check_output(args.output, inputs, force=args.force)
-    columns = parse_columns(args.columns)
-    keyword_columns = parse_columns(args.keyword_columns, KEYWORD_LABELS, "--keyword-columns")
-    # The header is the row holding the product word, below any title lines.
-    product = [columns["product"]] if "product" in columns else PARAMETER_COLUMNS["product"]
-    sheet = _read_parameters(args, product)
+    with _Reading(args) as reading:
+        rules = resolve_rules(args.platform, args.rules, start=Path(args.sheet).parent)
+        inputs = [args.sheet, *([args.keywords] if args.keywords else []), *rules.paths]
+        check_output(args.output, inputs, force=args.force)
+        columns = parse_columns(args.columns)
+        keyword_columns = parse_columns(args.keyword_columns, KEYWORD_LABELS, "--keyword-columns")
+        to_workbook = bool(args.output and args.output.lower().endswith(".xlsx"))
+        sheet = reading.sheet(_product_names(columns), to_workbook)
+    from listingkit.title.score import KeywordScores
+    from listingkit.title.sheet import stream_sheet
+
     keywords, keyword_findings = None, []
     if args.keywords:
         table = read_keywords(args.keywords, mapping=keyword_columns)
@@ -153,7 +228,6 @@ def _titles(args: argparse.Namespace) -> int:
             ignore=selection.ignore,
         )
         keywords = KeywordScores.from_stats(table.stats)
-    to_workbook = bool(args.output and args.output.lower().endswith(".xlsx"))
     with progress_bar(args, "组标题", "行") as progress:
         stream = stream_sheet(
             sheet,

@@ -23,6 +23,7 @@ from listingkit.sheets import PARAMETER_COLUMNS, Sheet, SheetRow, find_columns, 
 from listingkit.sheets.checks import sheet_findings
 from listingkit.title.batch import Progress, RowResult, compose_shaped
 from listingkit.title.compose import Suggestion, TitleCandidate, TitleParams
+from listingkit.title.labels import COLUMN_LABELS
 from listingkit.title.lint import TitleInput, TitleLinter
 from listingkit.title.score import KeywordScores
 from listingkit.title.subject import RowSubject
@@ -38,18 +39,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-#: The Chinese name of each parameter column, as operators write it in --columns.
-COLUMN_LABELS = {
-    "item": "货号",
-    "category": "类目词",
-    "brand": "品牌",
-    "product": "产品词",
-    "attribute": "属性词",
-    "marketing": "营销词",
-    "modifier": "修饰词",
-    "title": "标题",
-}
 
 
 @dataclass
