@@ -486,3 +486,66 @@ def test_a_coloured_names_stroke_match_is_each_characters_better_grey(shop_name)
     drawn[20 + m : 20 + m + alpha.shape[0], 20 + m : 20 + m + alpha.shape[1]] -= 150 * alpha
     assert min(shop_name._stroke_score([drawn], 20, 20, width)) > 0.9
     assert len(cells) == len(both)
+
+
+def test_the_forward_transform_one_channel_at_a_time_is_numpys_batched_one():
+    # The search's spectra are padded and transformed channel by channel: the same
+    # values, to the bit, as numpy's own call on the whole stack.
+    rng = np.random.default_rng(5)
+    for size, shape in [
+        ((3, 208, 205), (216, 216)),
+        ((2, 3, 40, 50), (48, 54)),
+        ((9, 13), (9, 13)),
+    ]:
+        a = rng.uniform(-1, 1, size).astype(np.float32)
+        expected = np.fft.rfft2(a.astype(np.float64), s=shape)
+        assert np.array_equal(watermark_module.fft.rfft2(a, shape, single=False), expected)
+        single = watermark_module.fft.rfft2(a, shape)
+        assert single.dtype == np.complex64
+        assert np.array_equal(single, expected.astype(np.complex64))
+
+
+def test_the_field_kept_from_the_search_is_the_field_of_a_crop():
+    # Verification takes a window's orientation field from stage 1 where it holds
+    # the window exactly: the same values as the field of a crop with a margin.
+    rng = np.random.default_rng(9)
+    greys = rng.uniform(0, 255, (2, 70, 90)).astype(np.float32)
+    whole, _ = watermark_module._orientation(*greys)
+    kept = watermark_module._Field(whole, (whole * whole).sum(axis=0), 0, 0, 70, 90)
+    reach = watermark_module._FIELD_REACH
+    for y0, y1, x0, x1 in [(10, 40, 20, 60), (0, 25, 0, 30), (50, 70, 70, 90), (0, 70, 0, 90)]:
+        window = kept.window(greys.shape, y0, y1, x0, x1)
+        assert window is not None
+        cy0, cx0 = max(0, y0 - reach), max(0, x0 - reach)
+        crop = greys[:, cy0 : min(70, y1 + reach), cx0 : min(90, x1 + reach)]
+        field, _ = watermark_module._orientation(*crop)
+        field = field[:, y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0]
+        assert np.array_equal(window[0], field)
+        assert np.array_equal(window[1], (field * field).sum(axis=0))
+    # A part of the image (a declared region's crop) holds only what lies well inside it.
+    part_field, _ = watermark_module._orientation(*greys[:, 20:60, 30:80])
+    part = watermark_module._Field(part_field, part_field[0], 20, 30, 60, 80)
+    assert part.window(greys.shape, 20 + reach, 40, 30 + reach, 60) is not None
+    assert part.window(greys.shape, 20 + reach - 1, 40, 40, 60) is None
+    assert part.window(greys.shape, 30, 60 - reach + 1, 40, 60) is None
+    assert part.window(greys.shape, 30, 40, 40, 81) is None
+
+
+@pytest.mark.parametrize("placement", [None, "bottom_right"])
+def test_verifying_from_the_search_field_finds_the_same(
+    shop_name, tmp_path, monkeypatch, placement
+):
+    # Names in the middle and flush with the edges: every verified measure is the
+    # same whether the field comes from stage 1 or from each candidate's own crop.
+    image = photo_like()
+    paste(image, text_logo("棉语旗舰店"), 300, 300, 0.2, 0.7)
+    paste(image, text_logo("棉语旗舰店"), 800 - 96, 800 - 20, 0.12, 0.9)
+    path = tmp_path / "店名.jpg"
+    image.save(path, "JPEG", quality=85)
+    declared = watermark_module.Placement.of(position=placement, scale=[0.08, 0.16])
+    with open_image(path) as file:
+        pixels = file.pixels(shop_name.wanted)
+    shared, _ = shop_name._verified(pixels, declared if placement else None)
+    monkeypatch.setattr(watermark_module._Field, "window", lambda *args: None)
+    own, _ = Watermark.load(shop_name.path)._verified(pixels, declared if placement else None)
+    assert shared and shared == own

@@ -55,10 +55,21 @@ def rfft2(a: Array, shape: tuple[int, int], *, single: bool = True) -> Array:
     """The spectrum of ``a`` (last two axes; leading ones batched) zero-padded to ``shape``.
 
     Computed in double precision (numpy's float32 forward transform is no
-    faster); kept as complex64 unless ``single`` is false.
+    faster); kept as complex64 unless ``single`` is false. One channel at a time,
+    zero-padded here in the copy that makes it float64: the same spectra as
+    numpy's own batched, padding call (``s=shape``), which costs up to 2.5 times
+    as much for a stack of three (measured at 216² and 864²).
     """
-    spectrum = np.fft.rfft2(a.astype(np.float64), s=shape)
-    return spectrum.astype(np.complex64) if single else spectrum
+    h, w = min(a.shape[-2], shape[0]), min(a.shape[-1], shape[1])
+    lead = a.shape[:-2]
+    spectrum = np.empty(
+        (*lead, shape[0], shape[1] // 2 + 1), np.complex64 if single else np.complex128
+    )
+    padded = np.zeros(shape, np.float64)
+    for index in np.ndindex(*lead):
+        padded[:h, :w] = a[index][:h, :w]
+        spectrum[index] = np.fft.rfft2(padded)
+    return spectrum
 
 
 def irfft2(spectrum: Array, shape: tuple[int, int]) -> Array:

@@ -138,6 +138,29 @@ CPU of the emblem's levels anywhere (255 against 70 ms on a loaded two-core
 machine), 4 times in a corner (38 against 9 ms); scoring every other place at
 its larger sizes brought it to about twice (128 against 61 ms at load 1–2.5),
 3.5 times in a corner (27–28 against 7.5–8 ms).
+
+Where the CPU goes (800×800 photographs, templates made, at load 2–3): a line of
+text anywhere, about four fifths in stage 1 — 38 inverse transforms (five sizes
+at 864², fourteen at 432²) a third of it, the three forward transforms of the
+working image and its orientation field in two greys a sixth each, scoring and
+peaks most of the rest — and a sixth in verifying 20 places (the character
+cells a third of that); in a corner the 16 inverse transforms at 432², the
+region's field and its transforms, then 4 places verified. An emblem anywhere:
+two thirds stage 1 (38 inverse transforms at 432² half of it), a third
+verifying 20 places (their transforms half of that). Changes that kept every
+box and score of the benchmark's sets: each channel transformed on its own (numpy's batched,
+padding call cost up to 2.5 times as much for a stack of three); a line of text
+verified on the field stage 1 computed on the working image (:class:`_Field`),
+not on a crop again; and verification in single precision, as stage 1 (double
+made its inverse transforms twice as slow; no box or score of the benchmark's
+sets changed). Interleaved with the code before, CPU per photograph (five
+rounds, load 1–2): a name anywhere 139–149 against 125–132 ms, in a corner
+26–27 against 24–26 ms; an emblem anywhere 58–61 against 54–57 ms (generated
+set 61–64 against 56–59), in a corner 6.8–7.7 against 6.6–7.3 ms (generated
+7.8–8.2 against 7.2–7.5). Not taken: the smaller sizes of a name scored at
+every other place too (down to 16 or 15 px high, or all: up to a fifth less
+CPU, but a name lost on photo seed 5); the products written into kept arrays
+(slower); padding only a declared region (no measurable gain).
 """
 
 from __future__ import annotations
@@ -269,6 +292,9 @@ _SPECTRA_SHAPES = 10
 # 19 sizes' refinements at two image widths made 332 pairs, 47 MB, over the
 # benchmark's 100 images: a cache of 160 pairs recomputed a few dozen per image.
 _VERIFY_SPECTRA_BYTES = 64 << 20
+# How far the orientation field of a pixel depends on its neighbours (smoothing,
+# central differences, smoothing of the tensor: three pixels), with one to spare.
+_FIELD_REACH = 4
 
 
 #: ``position`` of ``[images.watermark]``: the box (fractions of the image) it stands for.
@@ -374,6 +400,45 @@ class _Candidate:
     search_score: float
     standard: float = 0.0  # the score in standard deviations above its size's mean
     rough: bool = False  # found with a template under _MIN_FINE_TEMPLATE px: size and place rougher
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """The orientation field of the working image (or a part of it), kept from stage 1.
+
+    Verification looks at windows of the working image; where such a window lies
+    far enough inside this part (or reaches the image's own edges where the part
+    does), its field is this one's, value for value: every measure is local,
+    three pixels at most, and the edges are replicated alike.
+    """
+
+    field: Array  # (2, h, w)
+    energy: Array  # (h, w): the field's squared length
+    top: int  # the part's place in the bordered working image
+    left: int
+    bottom: int
+    right: int
+
+    def window(
+        self, grey_shape: tuple[int, ...], y0: int, y1: int, x0: int, x1: int
+    ) -> tuple[Array, Array] | None:
+        """The field and energy of rows y0:y1, columns x0:x1, or None when not known exactly."""
+        rows, cols = grey_shape[-2], grey_shape[-1]
+        reach = _FIELD_REACH
+        if (
+            (self.top == 0 or y0 >= self.top + reach)
+            and (self.left == 0 or x0 >= self.left + reach)
+            and (self.bottom == rows or y1 <= self.bottom - reach)
+            and (self.right == cols or x1 <= self.right - reach)
+            and self.top <= y0
+            and self.left <= x0
+            and y1 <= self.bottom
+            and x1 <= self.right
+        ):
+            r = slice(y0 - self.top, y1 - self.top)
+            c = slice(x0 - self.left, x1 - self.left)
+            return self.field[:, r, c], self.energy[r, c]
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -601,6 +666,9 @@ class Watermark:
             tuple[npt.NDArray[np.complex64], npt.NDArray[np.complex64]],
         ] = OrderedDict()
         self._verify_bytes = 0
+        # The working image's orientation field from the current image's stage 1
+        # (when a size was searched there), reused by verification.
+        self._fields: list[_Field] = []
         self._spectra: OrderedDict[
             tuple[int, int], dict[tuple[int, bool], tuple[npt.NDArray[np.complex64], ...]]
         ] = OrderedDict()
@@ -779,6 +847,13 @@ class Watermark:
                     pyramid[level_factor] = image
                 field, _ = _orientation(*_channels(image))
                 energy = (field * field).sum(axis=0)
+                if factor == 1:
+                    top, left = origin[1], origin[0]
+                    self._fields.append(
+                        _Field(
+                            field, energy, top, left, top + image.shape[-2], left + image.shape[-1]
+                        )
+                    )
                 fft_shape = fft.fast_shape(image.shape)
                 # One call for the three: the same transforms, less per-call overhead.
                 stacked = fft.rfft2(np.concatenate([field, energy[None]]), fft_shape)
@@ -916,16 +991,32 @@ class Watermark:
             grey.shape[-1], round(candidate.left) + _BORDER - m + largest.mask.shape[1] + slack
         )
         y1 = min(grey.shape[-2], round(candidate.top) + _BORDER - m + largest.mask.shape[0] + slack)
-        # Features on a slightly larger crop so the smoothing sees real neighbours.
-        cx0, cy0 = max(0, x0 - 4), max(0, y0 - 4)
-        crop = grey[..., cy0 : min(grey.shape[-2], y1 + 4), cx0 : min(grey.shape[-1], x1 + 4)]
-        field, _ = _orientation(*_channels(crop))
-        field = field[:, y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0]
+        # The field stage 1 computed where it holds this window exactly; else on a
+        # slightly larger crop so the smoothing sees real neighbours.
+        known = None
+        for part in self._fields:
+            known = part.window(grey.shape, y0, y1, x0, x1)
+            if known is not None:
+                break
+        if known is not None:
+            field, energy = known
+        else:
+            cx0, cy0 = max(0, x0 - _FIELD_REACH), max(0, y0 - _FIELD_REACH)
+            crop = grey[
+                ...,
+                cy0 : min(grey.shape[-2], y1 + _FIELD_REACH),
+                cx0 : min(grey.shape[-1], x1 + _FIELD_REACH),
+            ]
+            field, _ = _orientation(*_channels(crop))
+            field = field[:, y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0]
+            energy = (field * field).sum(axis=0)
         window = (field.shape[1], field.shape[2])
         shape = fft.fast_shape(window)
-        energy = (field * field).sum(axis=0)
-        # One call for the three: the same transforms, less per-call overhead.
-        stacked = fft.rfft2(np.concatenate([field, energy[None]]), shape, single=False)
+        # One call for the three: the same transforms, less per-call overhead. In
+        # single precision, as stage 1: double precision made the inverse
+        # transforms twice as slow and changed no box or score of the benchmark's
+        # sets (generated: seeds 1 and 12; photographs: 1, 3, 5, 7 and 12; both modes).
+        stacked = fft.rfft2(np.concatenate([field, energy[None]]), shape)
         spectrum, energy_spectrum = stacked[:2], stacked[2]
         best: tuple[float, float, int, int, int, _Template] | None = None
         tried: set[int] = set()
@@ -935,7 +1026,7 @@ class Watermark:
                 step = base_width * (_REFINE[1] - _REFINE[0]) / 2
                 widths = [round(best[4] - step), round(best[4] + step)]
             sizes: list[tuple[int, _Template]] = []
-            products: list[npt.NDArray[np.complex128]] = []
+            products: list[npt.NDArray[np.complex64]] = []
             for width in widths:
                 if width in tried or width < 8 or width > widths_max:
                     continue
@@ -1159,6 +1250,7 @@ class Watermark:
             grey = stack
         else:
             grey = _edge_pad(grey, _BORDER)
+        self._fields = []
         if placement is None:
             candidates = self._search(grey)
         elif placement.region == (0.0, 0.0, 1.0, 1.0):
@@ -1168,6 +1260,7 @@ class Watermark:
         else:
             candidates = self._search_declared(grey, work_w, work_h, shown_w, placement)
         results = [v for c in candidates if (v := self._verify(grey, c)) is not None]
+        self._fields = []
         if placement is not None:
             results = [v for v in results if _within(v, work_w, work_h, shown_w, placement)]
         results.sort(key=lambda v: -v.score)
