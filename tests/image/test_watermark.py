@@ -549,3 +549,51 @@ def test_verifying_from_the_search_field_finds_the_same(
     monkeypatch.setattr(watermark_module._Field, "window", lambda *args: None)
     own, _ = Watermark.load(shop_name.path)._verified(pixels, declared if placement else None)
     assert shared and shared == own
+
+
+@pytest.mark.parametrize("shape", [(216, 216), (270, 200), (108, 52)])
+def test_the_folded_spectrum_is_that_of_the_even_places(shape):
+    # A declared emblem is scored at every other place from its correlation's
+    # spectrum folded to half the shape: the values at the even places, exactly.
+    a = np.random.default_rng(11).uniform(-1, 1, (2, *shape))
+    folded = watermark_module._fold(np.fft.rfft2(a), shape)
+    half = (shape[0] // 2, shape[1] // 2)
+    assert np.allclose(folded, 4 * np.fft.rfft2(a[:, ::2, ::2]), atol=1e-9)
+    assert np.allclose(np.fft.irfft2(folded, half) / 4, a[:, ::2, ::2], atol=1e-12)
+
+
+def test_a_declared_emblem_scored_at_every_other_place_first_is_found_as_at_every_place(
+    watermark, tmp_path, monkeypatch
+):
+    # In the corner, flush with its edges, faint over clutter, beside another shop's
+    # badge, and two sizes of it: every verified place and measure is the one found
+    # by scoring every place of the search level.
+    declared = watermark_module.Placement.of(position="bottom_right", scale=[0.08, 0.16])
+    images = []
+    for k, (size, left, top, scale, opacity) in enumerate(
+        [
+            ((800, 800), 520, 600, 0.12, 0.9),
+            ((800, 800), 800 - 128, 800 - 48, 0.16, 1.0),
+            ((750, 1000), 420, 700, 0.09, 0.4),
+            ((800, 800), 430, 420, 0.15, 0.6),
+        ]
+    ):
+        image = busy(size, seed=k)
+        paste(image, store_logo(), left, top, scale, opacity)
+        paste(image, other_logo(), 420 + 40 * k, 880 if size[1] > 800 else 700, 0.1, 0.8)
+        if k == 3:
+            paste(image, store_logo(), 600, 650, 0.09, 0.5)
+        path = tmp_path / f"{k}.jpg"
+        image.save(path, "JPEG", quality=85)
+        with open_image(path) as file:
+            images.append(file.pixels(watermark.wanted))
+    scored_so = [watermark._verified(pixels, declared)[0] for pixels in images]
+    search = Watermark._search_levels
+
+    def every_place(self, *args, **kwargs):
+        return search(self, *args, **{**kwargs, "every_other": False})
+
+    monkeypatch.setattr(Watermark, "_search_levels", every_place)
+    fresh = Watermark.load(watermark.path)
+    assert scored_so == [fresh._verified(pixels, declared)[0] for pixels in images]
+    assert all(results and results[0].score >= watermark_module.THRESHOLD for results in scored_so)
