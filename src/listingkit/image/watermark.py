@@ -914,6 +914,26 @@ class Watermark:
         # Places found at every other place: (score, row, column, factor, width, scale, rows
         # and columns of places), to be placed to the pixel.
         coarse: list[tuple[float, int, int, int, int, float, int, int]] = []
+
+        def candidate(
+            y: int,
+            x: int,
+            factor: int,
+            width: int,
+            scale: float,
+            value: float,
+            standard: float = 0.0,
+        ) -> _Candidate:
+            # Place (y, x) of a level (its template's margin included) in the working image.
+            return _Candidate(
+                left=(x + _TEMPLATE_MARGIN) * factor + origin[0] - _BORDER,
+                top=(y + _TEMPLATE_MARGIN) * factor + origin[1] - _BORDER,
+                scale=scale,
+                search_score=value,
+                standard=standard,
+                rough=width < _MIN_FINE_TEMPLATE,
+            )
+
         for scale in scales:
             factor = base_factor
             while scale * work_w / (factor * 2) >= _MIN_TEMPLATE:
@@ -1012,19 +1032,11 @@ class Watermark:
                     break
                 sy, sx = y, x
                 y, x = y * step, x * step
-                m = _TEMPLATE_MARGIN
                 if every_other and step == 2:
                     coarse.append((value, y, x, factor, width, scale, vh_full, vw_full))
                 else:
                     found.append(
-                        _Candidate(
-                            left=(x + m) * factor + origin[0] - _BORDER,
-                            top=(y + m) * factor + origin[1] - _BORDER,
-                            scale=scale,
-                            search_score=value,
-                            standard=(value - mean) / spread,
-                            rough=width < _MIN_FINE_TEMPLATE,
-                        )
+                        candidate(y, x, factor, width, scale, value, (value - mean) / spread)
                     )
                 h2, w2 = t.height // (2 * step) + 1, t.width // (2 * step) + 1
                 score[max(0, sy - h2) : sy + h2, max(0, sx - w2) : sx + w2] = 0
@@ -1035,15 +1047,7 @@ class Watermark:
             if rank < _DECLARED_REFINED:
                 _, field, energy = levels[factor]
                 value, y, x = _best_near(field, energy, self._template(width), y, x, rows, cols)
-            found.append(
-                _Candidate(
-                    left=(x + _TEMPLATE_MARGIN) * factor + origin[0] - _BORDER,
-                    top=(y + _TEMPLATE_MARGIN) * factor + origin[1] - _BORDER,
-                    scale=scale,
-                    search_score=value,
-                    rough=width < _MIN_FINE_TEMPLATE,
-                )
-            )
+            found.append(candidate(y, x, factor, width, scale, value))
         kept: list[_Candidate] = []
 
         def take(candidate: _Candidate) -> None:
