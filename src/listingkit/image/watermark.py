@@ -915,7 +915,7 @@ class Watermark:
         # and columns of places), to be placed to the pixel.
         coarse: list[tuple[float, int, int, int, int, float, int, int]] = []
 
-        def candidate(
+        def placed(
             y: int,
             x: int,
             factor: int,
@@ -1035,9 +1035,7 @@ class Watermark:
                 if every_other and step == 2:
                     coarse.append((value, y, x, factor, width, scale, vh_full, vw_full))
                 else:
-                    found.append(
-                        candidate(y, x, factor, width, scale, value, (value - mean) / spread)
-                    )
+                    found.append(placed(y, x, factor, width, scale, value, (value - mean) / spread))
                 h2, w2 = t.height // (2 * step) + 1, t.width // (2 * step) + 1
                 score[max(0, sy - h2) : sy + h2, max(0, sx - w2) : sx + w2] = 0
         # The best of them to the pixel: a logo's sharp match may peak between two
@@ -1047,7 +1045,7 @@ class Watermark:
             if rank < _DECLARED_REFINED:
                 _, field, energy = levels[factor]
                 value, y, x = _best_near(field, energy, self._template(width), y, x, rows, cols)
-            found.append(candidate(y, x, factor, width, scale, value))
+            found.append(placed(y, x, factor, width, scale, value))
         kept: list[_Candidate] = []
 
         def take(candidate: _Candidate) -> None:
