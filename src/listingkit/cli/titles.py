@@ -135,11 +135,10 @@ class _Reading:
     def sheet(self, product: list[str], to_workbook: bool) -> Sheet:
         """The sheet, its header the row holding one of ``product``; the composer's
         modules imported meanwhile."""
+        _import_composer()
         reading = self._reading
         if reading is None or product != self._product:
-            _import_composer()
             return _reader(self._args, product)()
-        _import_composer()
         from listingkit.text.segment import get_segmenter
 
         # A segmenter that cannot load says so again where it is used, after the
