@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from listingkit.output import FORMATS
+from listingkit.output import BINARY_FORMATS, FORMATS
 
 SCHEMA = Path(__file__).parent.parent / "output" / "schemas" / "sarif-schema-2.1.0.json"
 
@@ -83,16 +83,20 @@ def test_a_warning_only_image_run_exits_0_and_fails_no_test_case(cli, warned_ima
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("command", ["check", "images"])
-def test_every_format_exits_by_fail_on_and_exit_zero(cli, warned_images, command, fmt):
+def test_every_format_exits_by_fail_on_and_exit_zero(cli, warned_images, command, fmt, tmp_path):
     argv = [command, str(warned_images), "--format", fmt, "--no-progress"]
+    if fmt in BINARY_FORMATS:  # a workbook goes to a file
+        argv += ["-o", str(tmp_path / f"报告.{fmt}")]
     assert cli(*argv).status == 0
     assert cli(*argv, "--fail-on", "warning").status == 1
     assert cli(*argv, "--fail-on", "warning", "--exit-zero").status == 0
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_lint_titles_exits_by_the_same_rule_in_every_format(cli, title_file, fmt):
+def test_lint_titles_exits_by_the_same_rule_in_every_format(cli, title_file, fmt, tmp_path):
     argv = ["lint-titles", str(title_file), "--platform", "taobao", "--format", fmt]
+    if fmt in BINARY_FORMATS:
+        argv += ["-o", str(tmp_path / f"报告.{fmt}")]
     assert cli(*argv).status == 1
     assert cli(*argv, "--exit-zero").status == 0
     assert cli(*argv, "--select", "TITLE020").status == 0  # a warning only

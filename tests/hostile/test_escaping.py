@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from listingkit.output import FORMATS
+from listingkit.output import TEXT_FORMATS
 from tests.hostile.conftest import Proc, leftovers
 
 FORGED = "a\n::error file=x::forged\x1b[31m.jpg"
@@ -146,7 +146,7 @@ def _assert_format(
         assert not any(line.startswith("::error file=x") for line in lines)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
 @pytest.mark.parametrize("command", ["check", "lint-titles"])
 @pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "file"])
 def test_every_format_is_safe(

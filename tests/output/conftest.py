@@ -25,6 +25,8 @@ GOLDEN_DIR = Path(__file__).parent / "golden"
 # Only the SARIF driver carries the listingkit version; "version": "2.1.0" of
 # the SARIF log itself must stay.
 _VERSION = re.compile(r'("name": "listingkit",\s*"version": )"[^"]*"')
+# The HTML report names it in its generator line.
+_HTML_VERSION = re.compile(r'(<meta name="generator" content="listingkit )[^"]*"')
 
 
 def sample_report() -> Report:
@@ -96,7 +98,7 @@ def render_as() -> Callable[..., str]:
 
 
 def redact(text: str) -> str:
-    return _VERSION.sub(r'\1"<VERSION>"', text)
+    return _HTML_VERSION.sub(r'\1<VERSION>"', _VERSION.sub(r'\1"<VERSION>"', text))
 
 
 def assert_golden(name: str, text: str) -> None:

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from listingkit.findings import Finding, Location, Report, Severity
-from listingkit.output import FORMATS, render
+from listingkit.output import TEXT_FORMATS, render
 from listingkit.output.safe import for_display, json_text, uri_bytes
 from listingkit.output.sarif import to_sarif
 
@@ -62,7 +62,7 @@ def _parses(fmt: str, text: str) -> None:
 
 
 @pytest.mark.parametrize("path", [FORGED, NOT_UTF8])
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
 def test_no_raw_control_character_in_any_format(fmt: str, path: str) -> None:
     text = _strict(_report(path), fmt)
     assert not UNSAFE.search(text), UNSAFE.findall(text)
@@ -152,7 +152,7 @@ _ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=30)
 def test_any_text_renders_safely_in_every_format(path: str, message: str, sheet: str) -> None:
     finding = Finding(Location(path, sheet=sheet or None), "FILE001", "x", Severity.ERROR, message)
     report = Report("jd", [finding], [path])
-    for fmt in FORMATS:
+    for fmt in TEXT_FORMATS:
         text = _strict(report, fmt)
         assert not UNSAFE.search(text), (fmt, text)
         _parses(fmt, text)

@@ -11,12 +11,12 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, TextIO, cast
 
 from listingkit.codes import CODES
 from listingkit.errors import OutputError, UsageError
 from listingkit.findings import Report, Severity
-from listingkit.output import FORMATS, auto_format, render, use_color
+from listingkit.output import BINARY_FORMATS, FORMATS, auto_format, render, use_color
 from listingkit.printable import printable
 from listingkit.registry import CheckSpec, Selection, describe
 from listingkit.safeio import atomic_output, check_target
@@ -25,12 +25,14 @@ from listingkit.status import EXIT_OK
 
 if TYPE_CHECKING:
     from listingkit.cli.progress import Progress
+    from listingkit.shop.overview import ShopOverview
 
 __all__ = [
     "add_batch_options",
     "add_cache_option",
     "add_common_options",
     "batch_options",
+    "binary_stream",
     "cache_wanted",
     "check_docs",
     "check_output",
@@ -275,6 +277,11 @@ _REPORT_MARKERS = (
     ),
     # junit
     re.compile(rb'\s*(<\?xml[^>]{0,200}\?>\s*)?<testsuites name="listingkit"'),
+    # html: the report's own generator line
+    re.compile(
+        rb'<!DOCTYPE html>\s*<html[^>]{0,200}>\s*<head>\s*<meta charset="utf-8">\s*'
+        rb'<meta name="generator" content="listingkit'
+    ),
 )
 
 
@@ -379,15 +386,52 @@ def emit_report(
     inputs: Sequence[str | os.PathLike[str]] = (),
     *,
     rows: Sequence[Mapping[str, Any]] | None = None,
+    shop: ShopOverview | None = None,
 ) -> int:
     """Render the report in the chosen format and return the exit status.
 
     ``rows`` are the candidates of ``listingkit titles``, one JSON-shaped object
     per sheet row: text shows them above the report, JSON adds them as ``rows``.
+    ``shop`` is what the HTML and Excel reports show of a shop's products.
     """
     fmt = auto_format(os.environ) if args.format == "auto" else args.format
     fail_on = Severity(args.fail_on)
+    docs = check_docs()
+    if fmt in BINARY_FORMATS:
+        with binary_stream(args.output, inputs, force=args.force, fmt=fmt) as raw:
+            render(report, fmt, raw, fail_on=fail_on, docs=docs, rows=rows, shop=shop)
+        return exit_status(report, args)
     with output_stream(args.output, inputs, force=args.force) as stream:
         color = use_color(stream, os.environ)
-        render(report, fmt, stream, color=color, fail_on=fail_on, docs=check_docs(), rows=rows)
+        render(report, fmt, stream, color=color, fail_on=fail_on, docs=docs, rows=rows, shop=shop)
     return exit_status(report, args)
+
+
+@contextmanager
+def binary_stream(
+    target: str | None,
+    inputs: Sequence[str | os.PathLike[str]] = (),
+    *,
+    force: bool = False,
+    fmt: str = "xlsx",
+) -> Iterator[IO[bytes]]:
+    """The ``--output`` file for a format written as bytes, or standard output when it is
+    not a terminal (a pipe or ``>``); a workbook is never poured onto a terminal."""
+    if target is not None:
+        with atomic_output(target, binary=True, inputs=inputs, force=force, ours=is_ours) as raw:
+            yield raw
+        return
+    stdout = sys.stdout
+    raw_out = getattr(stdout, "buffer", None) if stdout is not None else None
+    if raw_out is None or stdout is None or stdout.isatty():
+        raise UsageError(
+            f"--format {fmt} 写的是文件，不能显示在终端上；请用 -o 报告.{fmt} 指定文件"
+        )
+    try:
+        stdout.flush()
+        yield raw_out
+        raw_out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"无法写入标准输出：{write_reason(exc)}") from None

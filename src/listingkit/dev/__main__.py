@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     font.add_argument("source", help="NotoSansCJK-Regular.ttc 的路径")
     font.add_argument("--root", help="仓库根目录（默认：本包所在的源码树）")
+    commands.add_parser(
+        "browser", help="找到（没有时用 apt-get 安装）HTML 报告测试用的 Chromium，打印它的路径"
+    )
     return parser
 
 
@@ -74,10 +77,17 @@ def _docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _browser(args: argparse.Namespace) -> int:
+    from listingkit.dev.browser import ensure_chromium
+
+    print(f"Chromium：{ensure_chromium()}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        commands = {"new-check": _new_check, "docs": _docs, "font": _font}
+        commands = {"new-check": _new_check, "docs": _docs, "font": _font, "browser": _browser}
         return commands[args.command](args)
     except ListingkitError as exc:
         print(f"python -m listingkit.dev: {printable(str(exc))}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """Output formats: every command renders its :class:`~listingkit.findings.Report` here.
 
 Each format is a module of this package exposing
-``render(report, stream, options)`` (:class:`~listingkit.output.options.RenderOptions`).
+``render(report, stream, options)`` (:class:`~listingkit.output.options.RenderOptions`);
+the stream is text, but bytes for the formats in :data:`BINARY_FORMATS` (a workbook).
 A module is imported only when its format is asked for, so a plain text run
 never loads ElementTree. Renderers import no check family and not the
 registry: the check documentation SARIF shows is handed in (``docs``).
@@ -11,15 +12,31 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol, TextIO
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from listingkit.errors import UsageError
 from listingkit.findings import Report, Severity
 from listingkit.output.options import CheckDoc, RenderOptions
 
-__all__ = ["FORMATS", "CheckDoc", "RenderOptions", "auto_format", "render", "use_color"]
+if TYPE_CHECKING:
+    from listingkit.shop.overview import ShopOverview
 
-FORMATS = ("text", "json", "sarif", "github", "junit")
+__all__ = [
+    "BINARY_FORMATS",
+    "FORMATS",
+    "TEXT_FORMATS",
+    "CheckDoc",
+    "RenderOptions",
+    "auto_format",
+    "render",
+    "use_color",
+]
+
+FORMATS = ("text", "json", "sarif", "github", "junit", "html", "xlsx")
+#: Formats written as bytes: to a file (``-o``) or a pipe, never to a terminal.
+BINARY_FORMATS = frozenset({"xlsx"})
+#: The formats written as UTF-8 text.
+TEXT_FORMATS = tuple(fmt for fmt in FORMATS if fmt not in BINARY_FORMATS)
 
 
 class _Terminal(Protocol):
@@ -29,21 +46,25 @@ class _Terminal(Protocol):
 def render(
     report: Report,
     fmt: str,
-    stream: TextIO,
+    stream: IO[str] | IO[bytes],
     *,
     color: bool = False,
     fail_on: Severity = Severity.ERROR,
     docs: Mapping[str, CheckDoc] | None = None,
     rows: Sequence[Mapping[str, Any]] | None = None,
+    shop: ShopOverview | None = None,
 ) -> None:
     """Write ``report`` to ``stream`` in format ``fmt`` (one of :data:`FORMATS`).
 
-    ``fail_on``, ``docs`` and ``rows`` are described at
+    ``stream`` takes bytes for :data:`BINARY_FORMATS`, text for the others.
+    ``fail_on``, ``docs``, ``rows`` and ``shop`` are described at
     :class:`~listingkit.output.options.RenderOptions`.
     """
     if fmt not in FORMATS:
         raise UsageError(f"未知的输出格式 “{fmt}”；可选：{'、'.join(FORMATS)}")
-    options = RenderOptions(color=color, fail_on=Severity(fail_on), docs=docs or {}, rows=rows)
+    options = RenderOptions(
+        color=color, fail_on=Severity(fail_on), docs=docs or {}, rows=rows, shop=shop
+    )
     module = importlib.import_module(f"{__name__}.{fmt}")
     module.render(report, stream, options)
 

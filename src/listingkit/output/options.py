@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from listingkit.findings import Severity
+
+if TYPE_CHECKING:
+    from listingkit.shop.overview import ShopOverview
 
 __all__ = ["CheckDoc", "RenderOptions"]
 
@@ -45,9 +48,13 @@ class RenderOptions:
     - ``rows``: ``listingkit titles`` only, the row objects of its JSON document
       (``row``, ``item``, ``candidates``, ``findings``, see docs/cli.md); text
       shows the candidates above the report and JSON adds them as ``rows``.
+    - ``shop``: ``listingkit check`` on a shop folder, its products (货号, title,
+      images in slot order) for the HTML and Excel reports' cards and summary;
+      None elsewhere, and those formats then list the findings alone.
     """
 
     color: bool = False
     fail_on: Severity = Severity.ERROR
     docs: Mapping[str, CheckDoc] = field(default_factory=dict)
     rows: Sequence[Mapping[str, Any]] | None = None
+    shop: ShopOverview | None = None

@@ -38,12 +38,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CREATOR",
+    "column_widths",
     "formula_safe",
     "is_our_workbook",
     "open_regular",
     "safe_cell",
     "write_xlsx",
     "write_xlsx_book",
+    "write_xlsx_stream",
 ]
 
 # Column widths come from the header and this many first rows, so the rest can
@@ -162,6 +164,32 @@ def write_xlsx_book(
             for sheet in book.worksheets:
                 _discard_spool(sheet)
             raise
+
+
+def write_xlsx_stream(handle: IO[bytes], fill: Callable[[Workbook], None]) -> None:
+    """Write the workbook ``fill`` makes, as :func:`write_xlsx_book` does, to an open ``handle``.
+
+    For a stream the caller opened and guards itself (an ``--output`` file,
+    standard output): the workbook carries :data:`CREATOR`, so a later run may
+    replace it, and ``fill`` builds every cell with :func:`safe_cell`.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    book.properties.creator = CREATOR  # how a later run knows it may replace this file
+    try:
+        fill(book)
+        _save_book(book, handle)
+    except BaseException:
+        for sheet in book.worksheets:
+            _discard_spool(sheet)
+        raise
+
+
+def column_widths(headers: Sequence[str], sample: Sequence[Sequence[object]]) -> list[float]:
+    """Column widths fitting ``headers`` and ``sample`` rows as :func:`write_xlsx` sets them
+    (Chinese and full-width characters count two, between 8 and 60)."""
+    return _widths(headers, sample)
 
 
 def safe_cell(sheet: WriteOnlyWorksheet, value: object) -> Cell:
