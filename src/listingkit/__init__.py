@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from listingkit.naming.plan import RenamePlan, plan_renames
     from listingkit.ruleset.models import PlatformRules
     from listingkit.sheets import read_keywords, read_sheet
+    from listingkit.shop.api import ShopCheck, check_shop
+    from listingkit.shop.overview import ShopOverview
     from listingkit.slots.plan import SlotPlan, near_delist, plan_slots
     from listingkit.text.width import measure
     from listingkit.title.compose import (
@@ -96,6 +98,9 @@ _LAZY = {
     "plan_slots": "listingkit.slots.plan",
     "near_delist": "listingkit.slots.plan",
     "SlotPlan": "listingkit.slots.plan",
+    "check_shop": "listingkit.shop.api",
+    "ShopCheck": "listingkit.shop.api",
+    "ShopOverview": "listingkit.shop.overview",
 }
 
 
@@ -129,6 +134,8 @@ __all__ = [
     "RuleProblem",
     "Rules",
     "Severity",
+    "ShopCheck",
+    "ShopOverview",
     "SlotPlan",
     "TitleCandidate",
     "TitleComposer",
@@ -142,6 +149,7 @@ __all__ = [
     "check_images",
     "check_names",
     "check_paths",
+    "check_shop",
     "compose_titles",
     "find_store_file",
     "lint_title",

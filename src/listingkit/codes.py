@@ -24,7 +24,7 @@ __all__ = [
     "family_of",
 ]
 
-CODE_PATTERN = re.compile(r"^(FILE|TITLE|IMG|SHEET|SKU|SLOT)\d{3}$")
+CODE_PATTERN = re.compile(r"^(FILE|TITLE|IMG|SHEET|SKU|SLOT|SHOP)\d{3}$")
 
 #: Family prefix → the module that defines its checks (imported on demand).
 FAMILIES: dict[str, str] = {
@@ -34,6 +34,7 @@ FAMILIES: dict[str, str] = {
     "SHEET": "listingkit.sheets.checks",
     "SKU": "listingkit.naming.checks",
     "SLOT": "listingkit.slots.checks",
+    "SHOP": "listingkit.shop.checks",
 }
 
 #: Family prefix → the kinds of subject its checks read, so that a run over
@@ -45,6 +46,7 @@ FAMILY_SUBJECTS: dict[str, frozenset[str]] = {
     "SHEET": frozenset({"sheet"}),
     "SKU": frozenset({"sku_photo", "sku_folder"}),
     "SLOT": frozenset({"slot_sheet", "slot_plan"}),
+    "SHOP": frozenset({"shop_sheet", "shop_folder", "shop_product"}),
 }
 
 #: Family prefix → the module of its adapter for the engine: a ``FAMILY``
@@ -57,6 +59,7 @@ ADAPTERS: dict[str, str] = {
     "TITLE": "listingkit.title.family",
     "IMG": "listingkit.image.family",
     "SKU": "listingkit.naming.family",
+    "SHOP": "listingkit.shop.family",
 }
 
 #: Family prefix → the kinds of subject its adapter builds and hands to checks
@@ -68,6 +71,11 @@ ADAPTER_KINDS: dict[str, frozenset[str]] = {
     "IMG": frozenset({"image", "image_set", "image_error"}),
     # Photo names only: a photo that cannot be decoded is the image family's FILE003.
     "SKU": frozenset({"sku_photo", "sku_folder"}),
+    # A shop's sheet, folders and products, and the titles and listing times its
+    # sheet gives (linted and planned by the title and slot checks).
+    "SHOP": frozenset(
+        {"shop_sheet", "shop_folder", "shop_product", "title", "slot_sheet", "slot_plan"}
+    ),
 }
 
 #: Code → kebab-case name.
@@ -95,6 +103,12 @@ CODES: dict[str, str] = {
     "SHEET001": "duplicate-header",
     "SHEET002": "merged-cells",
     "SHEET003": "keyword-row-skipped",
+    "SHOP001": "product-folder-missing",
+    "SHOP002": "folder-not-in-sheet",
+    "SHOP003": "shop-sheet-problem",
+    "SHOP004": "title-missing",
+    "SHOP005": "title-composed",
+    "SHOP006": "listing-file-invalid",
     "SKU001": "name-not-in-grammar",
     "SKU002": "unknown-item",
     "SKU003": "item-without-photo",

@@ -6,7 +6,8 @@ a ``title`` (checked with ``lint_title``), a ``sheet`` (rows written to a CSV
 parameter sheet and composed; with ``merge`` an .xlsx with those ranges merged; with
 ``keywords`` a keyword sheet read beside it), ``competitors`` (a competitor sheet read
 for slots) or ``slot_products`` (a product sheet, with ``slot_filler`` plain rows
-appended, planned with ``per_slot``); ``platform``
+appended, planned with ``per_slot``) or ``shop`` (files made in the folder of the rule
+file and its product sheet, checked as a shop folder); ``platform``
 picks the shipped rules (default taobao), ``title_rules`` adds keys to the
 ``[title]`` table, ``naming`` to ``[naming]`` (``products``: rows of a product sheet
 written beside the rules) and ``checks`` to ``[checks]`` of a store file over it.
@@ -155,6 +156,8 @@ def write_workbook(path: Path, rows: list[list[str]], merged: list[str]) -> Path
 
 
 def _codes(case: Case, tmp_path: Path) -> list[tuple[str, str]]:
+    if "shop" in case.data:  # made first: the rule file may name a file among them
+        _make_files(tmp_path, case.data["shop"])
     rules = load_rules(store_file(tmp_path, case.data))
     if "images" in case.data:
         from listingkit.image.run import check_images
@@ -213,6 +216,8 @@ def _codes(case: Case, tmp_path: Path) -> list[tuple[str, str]]:
                 products, rules, start=date(2026, 11, 2), per_slot=case.data.get("per_slot", 1)
             )
             findings += slot_findings(plan, rules, display=str(sheet))
+    elif "shop" in case.data:  # a shop folder: the rule file, its sheet and those files
+        findings = check_files([tmp_path], rules).findings
     elif "title" in case.data:
         findings = lint_title(case.data["title"], rules, products=case.data.get("products", ()))
     else:

@@ -123,7 +123,7 @@ def test_internal_error_is_one_line_unless_debug(cli, product, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("磁盘坏了")
 
-    monkeypatch.setattr("listingkit.cli.check.check_files", boom)
+    monkeypatch.setattr("listingkit.cli.check.check_shop", boom)
     run = cli("check", str(product), "--platform", "taobao")
     assert run.status == 2 and len(run.err_lines) == 1 and "内部错误" in run.err
     assert "Traceback" not in run.err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,10 @@ from listingkit.cli.common import (
     emit_report,
     selection_of,
 )
-from listingkit.engine import check_files
+from listingkit.findings import Report
+from listingkit.printable import printable
 from listingkit.ruleset import resolve_rules
+from listingkit.shop.api import check_shop
 
 __all__ = ["add_parser"]
 
@@ -30,6 +33,11 @@ def add_parser(commands: Any) -> None:
         nargs="+",
         metavar="PATH",
         help="文件或文件夹（递归）：每个文件、图片，以及名字含“标题”或 title 的 .txt 标题文件",
+    )
+    parser.add_argument(
+        "--changed-only",
+        metavar="REF",
+        help="只检查相对 git 提交 REF（如 origin/main）有文件改动的商品；商品表改了则检查整店",
     )
     add_common_options(parser)
     add_batch_options(parser)
@@ -56,15 +64,28 @@ def _titles_read(target: str | None, paths: list[str]) -> list[str]:
 def _check(args: argparse.Namespace) -> int:
     selection = selection_of(args)
     rules = resolve_rules(args.platform, args.rules, start=args.paths[0], cached=cache_wanted(args))
+    sheet = rules.model.naming.products
     inputs = [*args.paths, *rules.paths, *_titles_read(args.output, args.paths)]
+    if sheet is not None:
+        inputs.append(sheet)
     check_output(args.output, inputs, force=args.force)
+    paths = list(args.paths)
+    if args.changed_only is not None:
+        from listingkit.shop.changed import changed_only
+
+        paths = changed_only(paths, args.changed_only, sheet)
+        if not paths:
+            print(
+                f"相对 {printable(args.changed_only)} 没有改动的商品，没有要检查的", file=sys.stderr
+            )
+            return emit_report(Report(rules.platform), args, inputs)
     with batch_options(args) as batch:
-        report = check_files(
-            args.paths,
+        checked = check_shop(
+            paths,
             rules,
             select=selection.select,
             ignore=selection.ignore,
             cache=cache_wanted(args),
             **batch,
         )
-    return emit_report(report, args, inputs)
+    return emit_report(checked.report, args, inputs, shop=checked.overview)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from listingkit.codes import ADAPTER_KINDS
 from listingkit.engine import active_checks, run_checks, stamp
+from listingkit.errors import ListingkitError
 from listingkit.family import Checked, Family, Found, Job, Load, RunOptions
 from listingkit.findings import Finding, Hit, Location
 from listingkit.image.roles import place_image
@@ -86,6 +87,9 @@ class SkuPipeline:
         needs_sheet = PRODUCT_SHEET in reads
         self._sheet: ProductSheet | None = sheet if needs_sheet else None
         self._sheet_wanted = needs_sheet and sheet is None
+        self._selection = selection
+        # Whether the sheet is a shop's, whose problems the shop family reports.
+        self._shop_sheet = False
         self._wanted = bool(chosen)
         self._grammar: NameGrammar | None = None  # built for the first photo taken
         self._extensions = frozenset(e.lower() for e in rules.model.naming.extensions)
@@ -120,8 +124,32 @@ class SkuPipeline:
             self._grammar = NameGrammar.from_rules(self._rules)
             products = self._rules.model.naming.products
             if self._sheet_wanted and products is not None:
-                self._sheet = read_products(products)
+                self._sheet = self._read_sheet(products, found)
         return jobs
+
+    def _read_sheet(self, products: str, found: Found) -> ProductSheet | None:
+        """The rule file's product sheet; None when a shop check reports why it cannot be read.
+
+        Under ``check`` a shop's sheet is the shop family's to report (SHOP003: the
+        file or a row it cannot use), once; the photo checks that need it then
+        do not run. Elsewhere a sheet that cannot be read stops the run, as before.
+        """
+        if self._every_file or not self._shop_reports(products, found):
+            return read_products(products)
+        self._shop_sheet = True
+        try:
+            return read_products(products)
+        except ListingkitError:
+            return None
+
+    def _shop_reports(self, products: str, found: Found) -> bool:
+        if self._rules.check_level("SHOP003", "shop-sheet-problem") == "off":
+            return False
+        if "SHOP003" not in self._selection.codes():
+            return False
+        from listingkit.shop.layout import find_shops
+
+        return any(shop.sheet is not None for shop in find_shops(sorted(found.given), products))
 
     def load(self, jobs: Sequence[Job]) -> Load:
         hashed = sum(1 for job in jobs if job.task is not None)
@@ -188,7 +216,7 @@ class SkuPipeline:
         """
         sheet = self._sheet
         spec = next((s for s in self._photo_checks if PRODUCT_SHEET in s.reads), None)
-        if sheet is None or spec is None:
+        if sheet is None or spec is None or self._shop_sheet:
             return []
         return [
             stamp(
