@@ -47,7 +47,6 @@ def _xlsx_from_csv(source: Path, target: Path) -> None:
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding what the README's commands name."""
     folder = tmp_path_factory.mktemp("shop")
-    (folder / ".git").mkdir()  # the rule-file lookup stops here
     titles = ROOT / "fixtures" / "titles"
     _xlsx_from_csv(titles / "参数表.csv", folder / "参数表.xlsx")
     _xlsx_from_csv(titles / "关键词.csv", folder / "生意参谋.xlsx")
@@ -60,7 +59,12 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # the README's slots line: the shipped products and competitor times
     for name in ("商品.csv", "竞品上架时间.csv"):
         shutil.copy(ROOT / "fixtures" / "slots" / name, folder / name)
-    return folder
+    # the README's shop lines: the demo shop, in a repository whose main branch holds it
+    shutil.copytree(ROOT / "fixtures" / "demo-shop", folder / "店铺")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "shop"]):
+        subprocess.run([*git, *args], cwd=folder, check=True, capture_output=True)
+    return folder  # the repository's root: the rule-file lookup stops here
 
 
 def test_usage_block_has_the_commands_operators_need() -> None:

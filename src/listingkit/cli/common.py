@@ -400,11 +400,26 @@ def emit_report(
     if fmt in BINARY_FORMATS:
         with binary_stream(args.output, inputs, force=args.force, fmt=fmt) as raw:
             render(report, fmt, raw, fail_on=fail_on, docs=docs, rows=rows, shop=shop)
-        return exit_status(report, args)
-    with output_stream(args.output, inputs, force=args.force) as stream:
-        color = use_color(stream, os.environ)
-        render(report, fmt, stream, color=color, fail_on=fail_on, docs=docs, rows=rows, shop=shop)
+    else:
+        with output_stream(args.output, inputs, force=args.force) as stream:
+            color = use_color(stream, os.environ)
+            render(
+                report, fmt, stream, color=color, fail_on=fail_on, docs=docs, rows=rows, shop=shop
+            )
+    if args.output is not None and fmt in _OPENED_BY_PEOPLE:
+        # A report people open: say where it is, and what it holds, on the terminal.
+        from listingkit.output.text import summary
+
+        shown = printable(os.path.abspath(args.output))
+        print(f"{summary(report)}；{_OPENED_BY_PEOPLE[fmt]}：{shown}", file=sys.stderr)
     return exit_status(report, args)
+
+
+# Formats written for a person to open, and what to open them with.
+_OPENED_BY_PEOPLE = {
+    "html": "报告已写入（用浏览器打开）",
+    "xlsx": "报告已写入（用 Excel 或 WPS 打开）",
+}
 
 
 @contextmanager

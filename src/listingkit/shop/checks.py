@@ -127,9 +127,9 @@ def folder_not_in_sheet(subject: ShopFolderSubject, rules: Rules) -> Iterator[Hi
     """
     if subject.listed or subject.listing_problem is not None or subject.folder.problem:
         return
-    where = f"商品表 {subject.sheet}" if subject.sheet else "任何 listing.toml"
+    where = f"商品表 {subject.sheet} 里" if subject.sheet else "任何 listing.toml 里"
     yield Hit(
-        f"文件夹 {subject.folder.display} 不属于{where}里的任何货号",
+        f"文件夹 {subject.folder.display} 不属于{where}的任何货号",
         hint="把货号加进商品表，或把文件夹改名为货号；旧款请移出店铺文件夹",
         data={"folder": subject.folder.name},
     )
