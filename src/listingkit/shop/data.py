@@ -17,7 +17,7 @@ import datetime as dt
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +169,7 @@ def _rows(
             index = by_item[item]
             first = sheet.products[index]
             merged = tuple(dict.fromkeys((*first.colours, *colours)))
-            sheet.products[index] = _replace_colours(first, merged)
+            sheet.products[index] = replace(first, colours=merged)
             continue
         params = {
             part: tuple(split_list(line.get(found[part])))
@@ -190,12 +190,6 @@ def _rows(
                 table.name,
             )
         )
-
-
-def _replace_colours(product: ShopProduct, colours: tuple[str, ...]) -> ShopProduct:
-    from dataclasses import replace
-
-    return replace(product, colours=colours)
 
 
 def read_listing_file(path: Path, display: str, folder_item: str) -> ShopProduct | DataProblem:

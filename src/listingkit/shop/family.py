@@ -71,21 +71,21 @@ class ShopPipeline:
         sink: list[ShopOverview] | None = None,
     ) -> None:
         self.reader: Callable[[Any], Any] = _nothing
-        self._rules = rules
-        self._selection = selection
-        self._options = options
-        self._sink = sink
-        self._sheet_checks = active_checks("shop_sheet", rules, selection)
-        self._folder_checks = active_checks("shop_folder", rules, selection)
-        self._product_checks = active_checks("shop_product", rules, selection)
-        self._found: Found | None = None
+        self.rules = rules
+        self.selection = selection
+        self.options = options
+        self.sink = sink
+        self.sheet_checks = active_checks("shop_sheet", rules, selection)
+        self.folder_checks = active_checks("shop_folder", rules, selection)
+        self.product_checks = active_checks("shop_product", rules, selection)
+        self.found: Found | None = None
         self._linter: TitleLinter | None = None
         self._composer: TitleComposer | None = None
 
     def take(self, found: Found) -> list[Job]:
-        products = self._rules.model.naming.products
+        products = self.rules.model.naming.products
         shops = find_shops(sorted(found.given), products)
-        self._found = found
+        self.found = found
         return [Job(shop.root, shop.display, None, shop) for shop in shops]
 
     def load(self, jobs: Sequence[Job]) -> Load:
@@ -104,16 +104,16 @@ class ShopPipeline:
         if self._linter is None:
             from listingkit.title.lint import TitleLinter
 
-            select, ignore = self._selection.select, self._selection.ignore
-            self._linter = TitleLinter(self._rules, select=select, ignore=ignore)
+            select, ignore = self.selection.select, self.selection.ignore
+            self._linter = TitleLinter(self.rules, select=select, ignore=ignore)
         return self._linter
 
     def composer(self) -> TitleComposer:
         if self._composer is None:
             from listingkit.title.compose import TitleComposer
 
-            select, ignore = self._selection.select, self._selection.ignore
-            self._composer = TitleComposer(self._rules, select=select, ignore=ignore)
+            select, ignore = self.selection.select, self.selection.ignore
+            self._composer = TitleComposer(self.rules, select=select, ignore=ignore)
         return self._composer
 
 
@@ -122,7 +122,7 @@ class _ShopRun:
 
     def __init__(self, owner: ShopPipeline, shop: ShopLayout) -> None:
         self.owner = owner
-        self.rules = owner._rules
+        self.rules = owner.rules
         self.shop = shop
         self.findings: list[Finding] = []
         self.subjects: list[str] = []
@@ -154,7 +154,7 @@ class _ShopRun:
             if product.item not in with_folder and product.row is not None
         ]
         sheet_shown = shop.sheet_display()
-        if sheet_shown is not None and self.owner._sheet_checks:
+        if sheet_shown is not None and self.owner.sheet_checks:
             name = sheet.name if sheet is not None else None
             sheet_subject = ShopSheetSubject(
                 sheet_shown,
@@ -164,22 +164,19 @@ class _ShopRun:
                 missing if shop.only is None else (),
             )
             where = Location(sheet_shown, name)
-            self.findings += run_checks(self.owner._sheet_checks, sheet_subject, where, self.rules)
+            self.findings += run_checks(self.owner.sheet_checks, sheet_subject, where, self.rules)
             self.subjects.append(sheet_shown)
         for folder_subject in folder_subjects:
             where = Location(folder_subject.folder.display)
-            self.findings += run_checks(
-                self.owner._folder_checks, folder_subject, where, self.rules
-            )
-        products = {p.item: p for p in in_scope}
-        cards = [self._product(p, owner_of) for p in products.values()]
+            self.findings += run_checks(self.owner.folder_checks, folder_subject, where, self.rules)
+        cards = [self._product(p, owner_of) for p in in_scope]
         cards += [
             self._card(None, folder.name, folder.display)
             for folder in folders
             if folder.name not in owner_of and folder.problem is None
         ]
         if sheet is not None and sheet.has_times:
-            self._slots(sheet, set(products))
+            self._slots(sheet, {p.item for p in in_scope})
         self._describe(cards, sheet_shown)
         return Checked(self.subjects, self.findings)
 
@@ -216,7 +213,7 @@ class _ShopRun:
         """Products whose files lie directly in the shop folder, named by 货号 (A101_01.jpg)."""
         from listingkit.naming.checks import items_named_by
 
-        found = self.owner._found
+        found = self.owner.found
         if found is None or not listed:
             return set()
         root = Path(self.shop.display)
@@ -257,12 +254,12 @@ class _ShopRun:
                 )
             )
             units = units_of(product.title, spec.unit_weights)
-        elif product.has_params and self.owner._product_checks:
+        elif product.has_params and self.owner.product_checks:
             composed, units, failure = self._compose(product)
-        if self.owner._product_checks:
+        if self.owner.product_checks:
             subject = ShopProductSubject(product, composed, units, limit, failure)
             where = Location(product.source, product.sheet, product.row, product.title_column)
-            self.findings += run_checks(self.owner._product_checks, subject, where, self.rules)
+            self.findings += run_checks(self.owner.product_checks, subject, where, self.rules)
         self.subjects.append(
             f"{product.source}:{product.row}" if product.row is not None else product.source
         )
@@ -288,9 +285,9 @@ class _ShopRun:
 
     def _slots(self, sheet: ShopSheet, items: set[str]) -> None:
         """SLOT0xx for the listing times the sheet fixes, one plan per week (Monday first)."""
-        select, ignore = self.owner._selection.select, self.owner._selection.ignore
-        if not active_checks("slot_plan", self.rules, self.owner._selection) and not active_checks(
-            "slot_sheet", self.rules, self.owner._selection
+        select, ignore = self.owner.selection.select, self.owner.selection.ignore
+        if not active_checks("slot_plan", self.rules, self.owner.selection) and not active_checks(
+            "slot_sheet", self.rules, self.owner.selection
         ):
             return
         from listingkit.slots.checks import slot_findings
@@ -302,7 +299,8 @@ class _ShopRun:
         except ListingkitError:
             return  # the sheet read above, so this is a column the planner needs: nothing to plan
         shown = sheet.display
-        mine = [p for p in skipped if p.row in {q.row for q in sheet.products if q.item in items}]
+        rows_in_scope = {q.row for q in sheet.products if q.item in items}
+        mine = [problem for problem in skipped if problem.row in rows_in_scope]
         self.findings += slot_findings(
             mine, self.rules, display=shown, select=select, ignore=ignore
         )
@@ -332,10 +330,10 @@ class _ShopRun:
     def _images(self, folder: str) -> tuple[ProductImage, ...]:
         from listingkit.image.roles import Placer
 
-        found = self.owner._found
+        found = self.owner.found
         if found is None:
             return ()
-        place = Placer(self.rules.model.images.layout, self.owner._options.role)
+        place = Placer(self.rules.model.images.layout, self.owner.options.role)
         prefix = folder + "/"
         images = []
         for file in found.files:
@@ -348,7 +346,7 @@ class _ShopRun:
         return in_slot_order(images)
 
     def _describe(self, cards: list[ProductCard], sheet: str | None) -> None:
-        sink = self.owner._sink
+        sink = self.owner.sink
         if sink is None:
             return
         name = str(self.rules.display_name)
