@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +108,20 @@ def test_output_onto_a_device_or_the_sheet_is_refused(shop: Path) -> None:
         run = run_cli("check", str(shop), "--format", "xlsx", "-o", target)
         assert run.returncode == 2 and "Traceback" not in run.stderr, run.stderr
     assert (shop / "商品.xlsx").read_bytes()[:2] == b"PK"  # untouched
+
+
+@pytest.mark.parametrize("unbuffered", [False, True], ids=["buffered", "python-u"])
+def test_a_workbook_onto_a_full_disk_is_an_error_not_a_cut_file(
+    shop: Path, unbuffered: bool
+) -> None:
+    flags = ["-u"] if unbuffered else []
+    with open("/dev/full", "wb") as full:
+        run = subprocess.run(
+            [sys.executable, *flags, "-m", "listingkit", "check", str(shop), "--format", "xlsx"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+    assert run.returncode == 2 and "标准输出" in run.stderr and "Traceback" not in run.stderr

@@ -437,15 +437,27 @@ def binary_stream(
             yield raw
         return
     stdout = sys.stdout
-    raw_out = getattr(stdout, "buffer", None) if stdout is not None else None
-    if raw_out is None or stdout is None or stdout.isatty():
+    if stdout is None:
+        raise OutputError("标准输出已关闭（>&-），报告无处可写；请用 -o 文件 写入文件")
+    if stdout.isatty():
         raise UsageError(
             f"--format {fmt} 写的是文件，不能显示在终端上；请用 -o 报告.{fmt} 指定文件"
         )
+    # Collected whole, then written with every short write retried: a workbook cut
+    # short by a full disk must be an error, never a truncated file behind ">".
+    collected = io.BytesIO()
+    yield collected
+    stdout.flush()
+    data = memoryview(collected.getbuffer())
     try:
-        stdout.flush()
-        yield raw_out
-        raw_out.flush()
+        try:
+            descriptor = stdout.fileno()
+        except (OSError, ValueError):  # a stream with no descriptor (a caller's own)
+            stdout.buffer.write(data)
+            stdout.buffer.flush()
+            return
+        while data:
+            data = data[os.write(descriptor, data) :]
     except BrokenPipeError:
         raise
     except OSError as exc:
