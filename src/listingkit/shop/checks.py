@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from listingkit.findings import Hit, Severity
 from listingkit.printable import printable
 from listingkit.registry import check
 from listingkit.ruleset import Rules
-from listingkit.shop.data import DataProblem, ShopProduct
-from listingkit.shop.layout import ProductFolder
+
+if TYPE_CHECKING:  # types only: a run with no shop never reads a sheet
+    from listingkit.shop.data import DataProblem, ShopProduct
+    from listingkit.shop.layout import ProductFolder
 
 __all__ = [
     "ShopFolderSubject",

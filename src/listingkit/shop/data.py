@@ -28,6 +28,7 @@ from listingkit.sheets.columns import PARAMETER_COLUMNS, PRODUCT_COLUMNS, find_c
 from listingkit.sheets.model import Sheet
 from listingkit.sheets.reader import read_sheet
 from listingkit.sheets.text import split_list
+from listingkit.shop.layout import LISTING_FILE
 
 __all__ = [
     "LISTING_FILE",
@@ -39,9 +40,6 @@ __all__ = [
     "read_listing_file",
     "read_shop_sheet",
 ]
-
-#: The per-product data file, in the product's folder.
-LISTING_FILE = "listing.toml"
 
 #: The title formula's parts, as :class:`~listingkit.title.compose.TitleParams` names them.
 TITLE_PARTS = ("marketing", "category", "brand", "product", "attribute", "modifier")

@@ -35,17 +35,11 @@ from listingkit.findings import Finding, Location
 from listingkit.registry import Selection
 from listingkit.ruleset import Rules
 from listingkit.shop.checks import ShopFolderSubject, ShopProductSubject, ShopSheetSubject
-from listingkit.shop.data import (
-    DataProblem,
-    ShopProduct,
-    ShopSheet,
-    read_listing_file,
-    read_shop_sheet,
-)
 from listingkit.shop.layout import ProductFolder, ShopLayout, find_shops
 from listingkit.shop.overview import ProductCard, ProductImage, ShopOverview, in_slot_order
 
 if TYPE_CHECKING:
+    from listingkit.shop.data import ShopProduct, ShopSheet
     from listingkit.title.compose import TitleComposer
     from listingkit.title.lint import TitleLinter
 
@@ -187,6 +181,8 @@ class _ShopRun:
         if shop.sheet is None:
             return None, None
         try:
+            from listingkit.shop.data import read_shop_sheet
+
             return read_shop_sheet(shop.sheet, shop.sheet_display()), None
         except ListingkitError as exc:
             return None, str(exc)
@@ -201,6 +197,8 @@ class _ShopRun:
         item = _item_of(folder.name, listed)
         if folder.listing is not None:
             shown = f"{folder.display}/{folder.listing.name}"
+            from listingkit.shop.data import DataProblem, read_listing_file
+
             read = read_listing_file(folder.listing, shown, item or folder.name)
             if isinstance(read, DataProblem):
                 return ShopFolderSubject(folder, sheet, item is not None, read), item

@@ -25,9 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from listingkit.shop.data import LISTING_FILE
+__all__ = ["LISTING_FILE", "SHEET_NAMES", "ProductFolder", "ShopLayout", "find_shops"]
 
-__all__ = ["SHEET_NAMES", "ProductFolder", "ShopLayout", "find_shops"]
+#: The per-product data file, in the product's folder (read by :mod:`listingkit.shop.data`).
+LISTING_FILE = "listing.toml"
 
 #: Shop sheets looked for in the folder checked when the rule file names none.
 SHEET_NAMES = ("商品.xlsx", "商品.xls", "商品.csv", "商品表.xlsx", "商品表.xls", "商品表.csv")
