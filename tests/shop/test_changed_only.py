@@ -101,3 +101,19 @@ def test_the_pre_commit_hook_checks_the_staged_product(repo: Path) -> None:
     run = run_cli(*argv[1:], ".", "--format", "json", cwd=repo)
     assert _products(run.stdout) == {"A101"}
     assert {f["code"] for f in json.loads(run.stdout)["findings"]} == {"IMG006"}
+
+
+def test_a_changed_rule_file_outside_the_shop_checks_every_product(shop: Path) -> None:
+    repo = shop.parent
+    (shop / "listingkit.toml").unlink()
+    rules = repo / "listingkit.toml"
+    rules.write_text('extends = "taobao"\n\n[naming]\nproducts = "店铺/商品.xlsx"\n', "utf-8")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "shop")
+    photo(repo / "店铺" / "A101" / "详情" / "02.jpg", (640, 900))
+    narrow = run_cli("check", "店铺", "--changed-only", "HEAD", "--format", "json", cwd=repo)
+    assert _products(narrow.stdout) == {"A101"}
+    rules.write_text(rules.read_text("utf-8") + "\n[images.detail]\nmin_width_px = 700\n", "utf-8")
+    whole = run_cli("check", "店铺", "--changed-only", "HEAD", "--format", "json", cwd=repo)
+    assert _products(whole.stdout) == {"A101", "连衣裙-A102"}

@@ -73,7 +73,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.changed_only is not None:
         from listingkit.shop.changed import changed_only
 
-        paths = changed_only(paths, args.changed_only, sheet)
+        paths = changed_only(paths, args.changed_only, sheet, rules.paths)
         if not paths:
             print(
                 f"相对 {printable(args.changed_only)} 没有改动的商品，没有要检查的", file=sys.stderr

@@ -4,7 +4,8 @@ Changed means what ``git diff REF`` lists (committed since REF, staged or not)
 plus untracked files git does not ignore. In a shop folder, a product is
 checked when a file under its folder changed; the whole shop when its sheet
 or a file directly in the shop folder changed (products may have been added).
-A path that is not a shop is kept as given.
+A path that is not a shop is kept as given, and every path when a rule file
+in use changed.
 """
 
 from __future__ import annotations
@@ -60,11 +61,22 @@ def changed_files(ref: str, near: Path) -> set[Path]:
     return {(top / os.fsdecode(name)).resolve() for name in names}
 
 
-def changed_only(paths: Sequence[str], ref: str, rules_sheet: str | None) -> list[str]:
-    """The paths to check: each shop narrowed to its changed products, others kept."""
+def changed_only(
+    paths: Sequence[str],
+    ref: str,
+    rules_sheet: str | None,
+    rule_files: Sequence[str | os.PathLike[str]] = (),
+) -> list[str]:
+    """The paths to check: each shop narrowed to its changed products, others kept.
+
+    A changed rule file (``rule_files``, wherever it lies) changes what every
+    product is checked against: then every path is kept whole.
+    """
     if not paths:
         return []
     changed = changed_files(ref, Path(paths[0]))
+    if any(Path(rule).resolve() in changed for rule in rule_files):
+        return list(paths)
     kept: list[str] = []
     for given in paths:
         shops = find_shops([given], rules_sheet)
