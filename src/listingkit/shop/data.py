@@ -110,6 +110,8 @@ class ShopSheet:
     problems: list[DataProblem]
     #: Whether the sheet has a listing-time column (the slot checks then run).
     has_times: bool = False
+    #: The table as read, for the other columns' readers (listing times).
+    table: Sheet | None = None
 
     def items(self) -> dict[str, ShopProduct]:
         return {product.item: product for product in self.products}
@@ -130,7 +132,7 @@ def read_shop_sheet(path: str | os.PathLike[str], display: str | None = None) ->
     colour = find_columns(table, {"colour": PRODUCT_COLUMNS["colour"]}, None).get("colour")
     wanted = {part: PARAMETER_COLUMNS[part] for part in (*TITLE_PARTS, "title")}
     found = find_columns(table, wanted, None)
-    sheet = ShopSheet(table.path, shown, table.name, [], [])
+    sheet = ShopSheet(table.path, shown, table.name, [], [], table=table)
     sheet.has_times = any(h in table.headers for h in _SLOT_HEADERS)
     _rows(table, sheet, items["item"], colour, found)
     return sheet

@@ -293,7 +293,7 @@ class _ShopRun:
         from listingkit.slots.profile import read_slot_products
 
         try:
-            rows, skipped = read_slot_products(sheet.path, sheet=sheet.name)
+            rows, skipped = read_slot_products(sheet.table or sheet.path, sheet=sheet.name)
         except ListingkitError:
             return  # the sheet read above, so this is a column the planner needs: nothing to plan
         shown = sheet.display
@@ -314,7 +314,7 @@ class _ShopRun:
             except ListingkitError:
                 return  # the platform gives no hourly demand: nothing to weigh times against
             self.findings += slot_findings(
-                plan, self.rules, display=shown, select=select, ignore=ignore
+                plan, self.rules, display=shown, sheet=sheet.name, select=select, ignore=ignore
             )
 
     # -- the overview ------------------------------------------------------------------

@@ -48,18 +48,20 @@ def slot_findings(
     rules: Rules,
     *,
     display: str | None = None,
+    sheet: str | None = None,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
 ) -> list[Finding]:
     """The SLOT findings of a plan, or of the problems a slot sheet reader returned.
 
     ``display`` is the path as reports show it (default: the path read; for a
-    plan, which knows no file, :data:`PRODUCTS_PLACE`).
+    plan, which knows no file, :data:`PRODUCTS_PLACE`); ``sheet`` the worksheet
+    a plan's products came from, for its findings' place.
     """
     selection = Selection(tuple(select), tuple(ignore))
     if isinstance(source, SlotPlan):
         specs = active_checks("slot_plan", rules, selection)
-        return run_checks(specs, source, Location(display or PRODUCTS_PLACE), rules)
+        return run_checks(specs, source, Location(display or PRODUCTS_PLACE, sheet), rules)
     specs = active_checks("slot_sheet", rules, selection)
     by_sheet: dict[tuple[str, str | None], list[SlotSheetProblem]] = {}
     for problem in source:

@@ -330,11 +330,14 @@ def _unreadable(table: Sheet, row: SheetRow, header: str, what: str, hint: str) 
 
 
 def _columns(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | Sheet,
     sheet: str | None,
     aliases: Mapping[str, Sequence[str]],
     header_names: Sequence[Sequence[str]],
 ) -> tuple[Sheet, dict[str, str]]:
+    """The sheet at ``path`` (or ``path`` itself, already read) and its columns by field."""
+    if isinstance(path, Sheet):
+        return path, find_columns(path, aliases)
     table = read_sheet(path, sheet=sheet, header_names=header_names)
     return table, find_columns(table, aliases)
 
@@ -494,11 +497,13 @@ def _competitor_slot(
 
 
 def read_slot_products(
-    path: str | os.PathLike[str], *, sheet: str | None = None
+    path: str | os.PathLike[str] | Sheet, *, sheet: str | None = None
 ) -> tuple[list[ProductRow], list[SlotSheetProblem]]:
     """The products to place: 货号, and optionally 主推, 优先级 and a fixed 上架时间.
 
     A 货号 seen before is kept once, at its first row (the later row is a finding).
+    ``path`` may be a :class:`Sheet` already read (its header row found by the
+    货号 column, as here), so a caller reading it for other columns reads it once.
     """
     table, columns = _columns(path, sheet, PRODUCT_COLUMNS, [PRODUCT_COLUMNS["item"]])
     if "item" not in columns:
