@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from listingkit import check_shop, load_rules
 from tests.shop.conftest import photo, product, run_cli, workbook
 
@@ -157,3 +159,17 @@ def test_the_shop_of_the_readme_fixture_keeps_working() -> None:
     (card,) = checked.overview.products
     assert card.item == "A001" and card.folder is not None and card.folder.endswith("连衣裙-A001")
     assert len(card.main_images()) == 5
+
+
+@pytest.mark.parametrize("where", [".", "主图"], ids=["the-product", "a-role-folder"])
+def test_checked_from_inside_a_product_folder_the_card_holds_its_images(
+    shop: Path, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    photo(shop / "A101" / "主图" / "03.jpg", (600, 600))
+    monkeypatch.chdir(shop / "A101")
+    checked = check_shop([where], load_rules(shop / "listingkit.toml"))
+    assert checked.overview is not None
+    (card,) = checked.overview.products
+    assert card.item == "A101" and len(card.main_images()) == 5
+    small = [f for f in checked.report.findings if f.code == "IMG006"]
+    assert small and all(checked.overview.product_of(f.location) == "A101" for f in small)

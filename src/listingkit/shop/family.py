@@ -35,7 +35,7 @@ from listingkit.findings import Finding, Location
 from listingkit.registry import Selection
 from listingkit.ruleset import Rules
 from listingkit.shop.checks import ShopFolderSubject, ShopProductSubject, ShopSheetSubject
-from listingkit.shop.layout import ProductFolder, ShopLayout, find_shops
+from listingkit.shop.layout import ProductFolder, ShopLayout, find_shops, under
 from listingkit.shop.overview import ProductCard, ProductImage, ShopOverview, in_slot_order
 
 if TYPE_CHECKING:
@@ -261,9 +261,8 @@ class _ShopRun:
         self.subjects.append(
             f"{product.source}:{product.row}" if product.row is not None else product.source
         )
-        folder = next((name for name, item in owner_of.items() if item == product.item), None)
-        shown = (Path(self.shop.display) / folder).as_posix() if folder is not None else None
-        card = self._card(product, product.item, shown)
+        folder = next((f for f in self.shop.folders if owner_of.get(f.name) == product.item), None)
+        card = self._card(product, product.item, folder.display if folder is not None else None)
         return _with_title(card, product.title or composed, composed is not None, units, limit)
 
     def _compose(self, product: ShopProduct) -> tuple[str | None, int | None, str | None]:
@@ -332,10 +331,9 @@ class _ShopRun:
         if found is None:
             return ()
         place = Placer(self.rules.model.images.layout, self.owner.options.role)
-        prefix = folder + "/"
         images = []
         for file in found.files:
-            if not file.display.startswith(prefix):
+            if not under(file.display, folder):
                 continue
             if Path(file.display).suffix.lower() not in _IMAGE_SUFFIXES:
                 continue

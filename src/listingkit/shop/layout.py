@@ -22,10 +22,10 @@ import os
 import posixpath
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-__all__ = ["LISTING_FILE", "SHEET_NAMES", "ProductFolder", "ShopLayout", "find_shops"]
+__all__ = ["LISTING_FILE", "SHEET_NAMES", "ProductFolder", "ShopLayout", "find_shops", "under"]
 
 #: The per-product data file, in the product's folder (read by :mod:`listingkit.shop.data`).
 LISTING_FILE = "listing.toml"
@@ -88,7 +88,21 @@ def find_shops(given: Iterable[str], rules_sheet: str | None) -> list[ShopLayout
             shop.only = None
         elif shop.only is not None:
             shop.only = shop.only | {product}
+        if product is not None:
+            # The product folder as the walk of this path shows its files ("." when the
+            # path is the folder itself, given as "."), not as a path from the shop.
+            shown = _up(Path(path).as_posix(), depth - 1)
+            shop.folders = [
+                replace(f, display=shown) if f.name == product else f for f in shop.folders
+            ]
     return list(shops.values())
+
+
+def under(display: str, folder: str) -> bool:
+    """Whether the file or folder a report names ``display`` lies in ``folder`` (as shown)."""
+    if folder == ".":
+        return not (display.startswith(("../", "/")) or display == "..")
+    return display == folder or display.startswith(folder.rstrip("/") + "/")
 
 
 def _real(path: Path) -> Path:

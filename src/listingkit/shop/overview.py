@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from listingkit.findings import Location
+from listingkit.shop.layout import under
 
 __all__ = ["ProductCard", "ProductImage", "ShopOverview", "in_slot_order"]
 
@@ -86,9 +87,8 @@ class ShopOverview:
             item = self._by_row.get((location.path, location.row))
             if item is not None:
                 return item
-        path = location.path
         for folder, item in self._folders:
-            if path == folder or path.startswith(folder + "/"):
+            if under(location.path, folder):
                 return item
         return None
 
