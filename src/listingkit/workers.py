@@ -142,6 +142,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     # The processes and the manager thread are taken before shutdown, which forgets them.
     processes = list((getattr(pool, "_processes", None) or {}).values())
     manager = getattr(pool, "_executor_manager_thread", None)
+    results = getattr(pool, "_result_queue", None)
     with contextlib.suppress(Exception):
         pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
@@ -160,3 +161,13 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     if manager is not None:
         with contextlib.suppress(Exception):
             manager.join(_STOP_WAIT)
+        if manager.is_alive() and results is not None:
+            # A worker terminated halfway through sending a result leaves the
+            # manager thread reading the rest of it for ever, and Python's exit
+            # waits for that thread: the run would never end. With this process's
+            # copy of the pipe's write end closed, the read ends (EOF), the thread
+            # sees the pool broken and stops.
+            with contextlib.suppress(Exception):
+                results._writer.close()
+            with contextlib.suppress(Exception):
+                manager.join(_STOP_WAIT)
