@@ -561,17 +561,8 @@ def test_check_writes_the_html_report(tmp_path: Path) -> None:
     folder = tmp_path / "连衣裙-A001"
     _jpeg(folder / "主图" / "01.jpg", (800, 800), (200, 30, 30))
     (folder / "主图" / "02.jpg").write_bytes(b"")  # an empty file: a finding
-    run = _listingkit(
-        "check",
-        "连衣裙-A001",
-        "--platform",
-        "taobao",
-        "--format",
-        "html",
-        "-o",
-        "r.html",
-        cwd=tmp_path,
-    )
+    argv = ("check", "连衣裙-A001", "--platform", "taobao", "--format", "html", "-o", "r.html")
+    run = _listingkit(*argv, cwd=tmp_path)
     assert run.returncode in (0, 1), run.stderr
     assert "Traceback" not in run.stderr
     text = (tmp_path / "r.html").read_text(encoding="utf-8")
@@ -581,17 +572,7 @@ def test_check_writes_the_html_report(tmp_path: Path) -> None:
     codes = {f.attrs["data-code"] for f in page.find("li", "finding")}
     assert "FILE002" in codes
     # The report is ours: a second run replaces it without --force.
-    again = _listingkit(
-        "check",
-        "连衣裙-A001",
-        "--platform",
-        "taobao",
-        "--format",
-        "html",
-        "-o",
-        "r.html",
-        cwd=tmp_path,
-    )
+    again = _listingkit(*argv, cwd=tmp_path)
     assert again.returncode == run.returncode, again.stderr
     # A page that is not a listingkit report is not overwritten.
     (tmp_path / "other.html").write_text("<!DOCTYPE html><p>mine</p>", encoding="utf-8")
